@@ -1,0 +1,40 @@
+# bnpaper — the two commands a new user needs:
+#   make book   build the HTML book into _build/html (Sphinx warnings are errors)
+#   make test   run every test: unit tests, then strict nbval over every notebook in book/
+# Both create the virtual environment .venv with the pinned versions on first use.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: book test execute lint clean help
+
+help:
+	@echo "make book     build the HTML book into _build/html"
+	@echo "make test     unit tests and strict nbval over every notebook"
+	@echo "make execute  re-execute every notebook in place from a fresh kernel (after editing)"
+	@echo "make lint     ruff over src/ and tests/"
+
+# The environment: rebuilt whenever pyproject.toml (the one place pins live) changes.
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "bnpaper needs Python >= 3.11, found " + sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[book,test]"
+	@touch $@
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . -W -n --keep-going
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+execute: $(STAMP)
+	cd book && for nb in *.ipynb; do echo "executing $$nb"; \
+	  ../$(BIN)/jupyter-execute --inplace --timeout=600 "$$nb" || exit 1; done
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests conftest.py
+
+clean:
+	rm -rf _build

@@ -1,0 +1,25 @@
+"""bnpaper: the mathematics and numerics of the executable edition of *Batch normalization
+does not improve initialization* (Dannemann & Junike, arXiv:2502.17913).
+
+Modules, each named for what it holds (and used by the chapter its docstring names):
+``paper`` (the published facts), ``data`` (learning sets), ``namespace`` (one formula for
+sympy, numpy and JAX), ``model`` (neuron, BN, the losses C and Ĉ), ``exact`` (sympy calculus),
+``counterexample`` (the paper's derivation), ``lemma`` (Lemma 4.5 and distances),
+``autodiff`` (JAX gradients), ``plots`` (the book's figures).
+"""
+
+from .data import LearningSet, counterexample_set, make_learning_set
+from .model import batch_mean, batch_normalize, batch_std, bn_loss, bn_output, standard_loss
+
+__all__ = [
+    "LearningSet",
+    "batch_mean",
+    "batch_normalize",
+    "batch_std",
+    "bn_loss",
+    "bn_output",
+    "counterexample_set",
+    "make_learning_set",
+    "standard_loss",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,34 @@
+"""Automatic differentiation with JAX (CPU, 64-bit floats): gradients of the book's losses.
+
+Used by the tests as the independent check of the exact gradients, and by the chapters that
+train (learned γ and β, ReLU, deep networks). JAX is imported on first use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+
+@cache
+def jax_x64() -> Any:
+    """The ``jax`` module with 64-bit floats enabled (must happen before any array exists)."""
+    import jax
+
+    jax.config.update("jax_enable_x64", True)
+    jax.config.update("jax_platforms", "cpu")
+    return jax
+
+
+def gradient(loss: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[Any], np.ndarray]:
+    """w ↦ ∇_w loss(w, *args, **kwargs) by reverse-mode autodiff, jit-compiled, in float64.
+
+    ``loss`` is any function of :mod:`bnpaper.model` (or built from them); it is traced with
+    jax.numpy as its namespace. Accepts w of shape (d,).
+    """
+    jax = jax_x64()
+    g = jax.jit(jax.grad(lambda w: loss(w, *args, **kwargs)))
+    return lambda w: np.asarray(g(jax.numpy.asarray(np.asarray(w, dtype=float))))

@@ -1,0 +1,110 @@
+"""The counterexample of Dannemann & Junike (2025), derived exactly (chapter 4).
+
+From the published inputs and facts (:mod:`bnpaper.paper`) this module recovers the labels,
+then derives W*, ∇Ĉ(W*), the stationary lines of Ĉ and both sides of Lemma 4.5 at W₀ = W*,
+all in exact arithmetic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import sympy as sp
+
+from . import exact, lemma, model, paper
+from .data import LearningSet
+from .namespace import to_exact
+
+
+@cache
+def recover_labels() -> np.ndarray:
+    """The labels ȳ for which the published facts hold, solved exactly.
+
+    Unknowns ȳ₁, …, ȳ_M. Conditions: ∇C(W*) = 0 at the published W* (d equations, linear in
+    ȳ) and ∇Ĉ(v) = 0 at a point v of the published line of BN minima (linear in ȳ too; one
+    equation is redundant since ⟨∇Ĉ(v), v⟩ = 0). Raises if the solution is not unique.
+    """
+    x = to_exact(paper.INPUTS)
+    labels = sp.symbols(f"y1:{len(x) + 1}", real=True)
+    data = LearningSet(x, np.array(labels, dtype=object))
+    a, b = paper.BN_MINIMA_LINE
+    on_line = (-b, a)  # a·w₁ + b·w₂ = 0 holds at (−b, a), which has w₁ > 0 for the paper's line
+    equations = exact.at(exact.gradient(exact.loss_expr(model.standard_loss, data)), paper.W_STAR)
+    equations += exact.at(exact.gradient(exact.loss_expr(model.bn_loss, data)), on_line)
+    solutions = sp.solve(equations, labels, dict=True)
+    if len(solutions) != 1 or len(solutions[0]) != len(labels):
+        raise ValueError(f"the published facts do not determine the labels uniquely: {solutions}")
+    return np.array([solutions[0][s] for s in labels], dtype=object)
+
+
+def standard_optimum(data: LearningSet) -> tuple[sp.Expr, ...]:
+    """W*, the unique solution of ∇C(w) = 0 (C is a convex quadratic)."""
+    symbols = list(exact.weight_symbols(data.d))
+    sol = sp.solve(exact.gradient(exact.loss_expr(model.standard_loss, data), data.d), symbols,
+                   dict=True)
+    if len(sol) != 1 or len(sol[0]) != data.d:
+        raise ValueError(f"∇C(w) = 0 has no unique solution: {sol}")
+    return tuple(sol[0][s] for s in symbols)
+
+
+def bn_gradient_at(data: LearningSet, w: tuple) -> list[sp.Expr]:
+    """∇Ĉ(w) in exact closed form (γ = 1, β = 0)."""
+    return exact.at(exact.gradient(exact.loss_expr(model.bn_loss, data), data.d), w)
+
+
+@dataclass(frozen=True)
+class StationaryRay:
+    """A ray t·v, t > 0, of stationary points of Ĉ, and what kind they are."""
+
+    direction: tuple[sp.Expr, sp.Expr]
+    kind: str  # "minimum" or "maximum"
+    value: sp.Expr  # Ĉ on the ray
+
+
+def bn_stationary_rays(data: LearningSet) -> list[StationaryRay]:
+    """All stationary points of Ĉ for d = 2, as rays, classified exactly.
+
+    ∇Ĉ(w) = 0 iff both partial derivatives vanish; their numerators' polynomial parts have
+    a greatest common divisor whose linear factors a·w₁ + b·w₂ are the stationary lines. Each
+    line gives two rays ±(−b, a); the second derivative across the ray (along the tangent
+    (−v₂, v₁), since Ĉ is constant along the ray) says minimum or maximum.
+    """
+    if data.d != 2:
+        raise ValueError(f"bn_stationary_rays handles d = 2; the data have d = {data.d}")
+    c_hat = exact.loss_expr(model.bn_loss, data)
+    grad = exact.gradient(c_hat)
+    common = sp.gcd(*(exact.polynomial_part(g) for g in grad))
+    w1, w2 = exact.weight_symbols(2)
+    rays = []
+    for factor, _ in sp.factor_list(common)[1]:
+        poly = sp.Poly(factor, w1, w2)
+        if poly.total_degree() != 1:
+            raise ValueError(f"unexpected non-linear stationary set {factor} = 0")
+        a, b = poly.coeff_monomial(w1), poly.coeff_monomial(w2)
+        for sign in (1, -1):
+            v = (sign * -b, sign * a)
+            tangent = sp.Matrix([-v[1], v[0]])
+            curvature = exact.at((tangent.T * exact.hessian(c_hat) * tangent)[0], v)
+            if curvature == 0:
+                raise ValueError(f"degenerate stationary ray {v}: zero curvature across it")
+            kind = "minimum" if curvature > 0 else "maximum"
+            rays.append(StationaryRay(v, kind, exact.at(c_hat, v)))
+    return rays
+
+
+def bn_minima_direction(data: LearningSet) -> tuple[sp.Expr, sp.Expr]:
+    """The direction v of the (unique) ray of local minima of Ĉ, for d = 2."""
+    minima = [r for r in bn_stationary_rays(data) if r.kind == "minimum"]
+    if len(minima) != 1:
+        raise ValueError(f"expected one ray of BN minima, found {len(minima)}")
+    return minima[0].direction
+
+
+def lemma_at_optimum(data: LearningSet) -> lemma.LemmaCheck:
+    """Both sides of Lemma 4.5 at W₀ = W*, exact, with Ŵ* closest on the ray of BN minima."""
+    w_star = standard_optimum(data)
+    w0 = to_exact(w_star)
+    check = lemma.check_lemma(w0, to_exact(w_star), to_exact(bn_minima_direction(data)))
+    return lemma.LemmaCheck(sp.simplify(check.lhs), sp.simplify(check.rhs))

@@ -1,0 +1,79 @@
+"""Learning sets: the counterexample's, and the container every formula takes.
+
+Used by every chapter; the counterexample's labels are *derived* in chapter 4
+(:func:`bnpaper.counterexample.recover_labels`), never typed in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+from . import checks
+from .namespace import to_exact
+
+
+@dataclass(frozen=True)
+class LearningSet:
+    """Inputs x̄⁽ᵐ⁾ (rows of ``x``, shape (M, d)) and labels ȳ⁽ᵐ⁾ (``y``, shape (M,)).
+
+    Entries may be floats (numeric) or sympy numbers (exact); :meth:`exact` and
+    :meth:`numeric` convert.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+
+    def __post_init__(self) -> None:
+        checks.check_learning_set(self.x, self.y)
+        if not (_is_object(self.x) or _is_object(self.y)):
+            checks.finite_array(self.x, "x")
+            checks.finite_array(self.y, "y")
+
+    @property
+    def M(self) -> int:  # noqa: N802 - the paper's name for the batch size
+        """Number of samples M."""
+        return int(np.shape(self.x)[0])
+
+    @property
+    def d(self) -> int:
+        """Number of input features d."""
+        return int(np.shape(self.x)[1])
+
+    def exact(self) -> LearningSet:
+        """The same set with exact sympy entries."""
+        return LearningSet(to_exact(self.x), to_exact(self.y))
+
+    def numeric(self) -> LearningSet:
+        """The same set as float64 arrays."""
+        return LearningSet(np.asarray(self.x, dtype=float), np.asarray(self.y, dtype=float))
+
+    def subset(self, rows: Any) -> LearningSet:
+        """The samples with the given row indices (a mini-batch)."""
+        rows = list(rows)
+        return LearningSet(np.asarray(self.x)[rows], np.asarray(self.y)[rows])
+
+
+def _is_object(a: Any) -> bool:
+    return isinstance(a, np.ndarray) and a.dtype == object
+
+
+def make_learning_set(x: Any, y: Any) -> LearningSet:
+    """A numeric learning set from nested sequences, with shapes and values checked."""
+    xs, ys = np.asarray(x), np.asarray(y)
+    if xs.dtype == object or ys.dtype == object:
+        return LearningSet(to_exact(xs), to_exact(ys))
+    return LearningSet(checks.finite_array(xs, "x"), checks.finite_array(ys, "y"))
+
+
+@cache
+def counterexample_set() -> LearningSet:
+    """The paper's learning set, exact: the published inputs and the labels recovered from the
+    published facts (chapter 4). Use ``.numeric()`` for float arrays."""
+    from .counterexample import recover_labels
+    from .paper import INPUTS
+
+    return LearningSet(to_exact(INPUTS), recover_labels())

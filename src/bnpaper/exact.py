@@ -1,0 +1,59 @@
+"""Exact calculus with sympy: weight symbols, losses as expressions, gradients, Hessians.
+
+The expressions come from the *same* functions as the numerics (:mod:`bnpaper.model`),
+evaluated on object arrays of sympy numbers. Used by chapters 2, 4 and 5.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from .data import LearningSet
+
+
+def weight_symbols(d: int = 2) -> np.ndarray:
+    """The real symbols w₁, …, w_d as an object array of shape (d,)."""
+    return np.array(sp.symbols(f"w1:{d + 1}", real=True), dtype=object)
+
+
+def loss_expr(loss: Callable[..., Any], data: LearningSet, **kwargs: Any) -> sp.Expr:
+    """``loss`` (e.g. :func:`bnpaper.model.bn_loss`) as a sympy expression in w₁, …, w_d."""
+    return sp.sympify(loss(weight_symbols(data.d), data.exact(), **kwargs))
+
+
+def gradient(expr: sp.Expr, d: int = 2) -> list[sp.Expr]:
+    """∇ expr with respect to w₁, …, w_d."""
+    return [sp.diff(expr, s) for s in weight_symbols(d)]
+
+
+def at(expr: Any, point: Sequence[Any]) -> Any:
+    """``expr`` (or a list of them) at w = ``point``, simplified to a canonical radical form."""
+    subs = dict(zip(weight_symbols(len(point)), (sp.nsimplify(p) for p in point), strict=True))
+    if isinstance(expr, (list, tuple)):
+        return [at(e, point) for e in expr]
+    return sp.radsimp(sp.simplify(sp.sympify(expr).subs(subs)))
+
+
+def hessian(expr: sp.Expr, d: int = 2) -> sp.Matrix:
+    """The Hessian matrix of ``expr`` in w₁, …, w_d."""
+    return sp.hessian(expr, list(weight_symbols(d)))
+
+
+def polynomial_part(expr: sp.Expr, d: int = 2) -> sp.Expr:
+    """The product of the polynomial factors of the numerator of ``expr``.
+
+    For a derivative of Ĉ the other factors are powers of σ(w) > 0, which never vanish.
+    """
+    symbols = list(weight_symbols(d))
+    numerator = sp.numer(sp.together(sp.simplify(expr)))
+    factors = sp.Mul.make_args(sp.factor(numerator))
+    return sp.Mul(*(f for f in factors if f.is_polynomial(*symbols)))
+
+
+def to_floats(values: Sequence[Any]) -> tuple[float, ...]:
+    """Exact values as Python floats (glue wants ``float``, not numpy or sympy scalars)."""
+    return tuple(float(sp.N(v, 30)) for v in values)

@@ -1,0 +1,94 @@
+"""Lemma 4.5 of Santurkar et al. (2018): both sides of its inequality, and distances to sets
+of optima (chapters 3, 4 and the follow-up chapters).
+
+    ‖W₀ − Ŵ*‖² ≤ ‖W₀ − W*‖² − (‖W*‖² − ⟨W*, W₀⟩)² / ‖W*‖²,   for ⟨W₀, W*⟩ > 0.
+
+All functions are generic over the namespace of their arguments (exact or numeric) and take
+points of shape (..., d).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from . import checks
+from .namespace import SYMPY, convert, namespace_of
+
+
+def _dot(a: Any, b: Any, xp: Any) -> Any:
+    return xp.sum(a * b, axis=-1)
+
+
+def _scalar(v: Any) -> Any:
+    return v.item() if isinstance(v, np.ndarray) and v.ndim == 0 else v
+
+
+def _prepare(*points: Any) -> tuple[Any, list[Any]]:
+    xp = next((namespace_of(p) for p in points if namespace_of(p) is not np), np)
+    d = np.shape(points[0])[-1] if np.ndim(points[0]) else 0
+    out = []
+    for name, p in zip(("W0", "direction"), points, strict=False):
+        checks.check_weights_shape(p, d, name)
+        if xp is np:
+            checks.finite_array(p, name)
+        out.append(convert(p, xp))
+    return xp, out
+
+
+def _check_nonzero(v: Any, xp: Any, name: str) -> None:
+    if xp in (np, SYMPY) and np.any(np.asarray(_dot(v, v, xp)) == 0):
+        raise ValueError(f"{name} is the zero vector; a ray or line needs a direction ≠ 0")
+
+
+def lemma_rhs(w0: Any, w_star: Any) -> Any:
+    """‖W₀ − W*‖² − (‖W*‖² − ⟨W*, W₀⟩)²/‖W*‖², the right-hand side of Lemma 4.5.
+
+    It equals the squared distance from W₀ to the line ℝ·W* (chapter 3).
+    """
+    xp, (w0, ws) = _prepare(w0, w_star)
+    _check_nonzero(ws, xp, "W*")
+    diff = w0 - ws
+    nsq = _dot(ws, ws, xp)
+    return _scalar(_dot(diff, diff, xp) - (nsq - _dot(ws, w0, xp)) ** 2 / nsq)
+
+
+def distance_sq_to_line(p: Any, direction: Any) -> Any:
+    """inf over t ∈ ℝ of ‖p − t·u‖² = ‖p‖² − ⟨p, u⟩²/‖u‖² (u = ``direction``)."""
+    xp, (p, u) = _prepare(p, direction)
+    _check_nonzero(u, xp, "direction")
+    return _scalar(_dot(p, p, xp) - _dot(p, u, xp) ** 2 / _dot(u, u, xp))
+
+
+def distance_sq_to_ray(p: Any, direction: Any) -> Any:
+    """inf over t > 0 of ‖p − t·u‖²: the projection if ⟨p, u⟩ > 0, else ‖p‖².
+
+    Where ⟨p, u⟩ ≤ 0 the infimum is approached as t → 0 and not attained; for a ray of BN
+    optima (w = 0 excluded, since σ(0) = 0) this is the most favourable reading for the lemma.
+    """
+    xp, (p, u) = _prepare(p, direction)
+    _check_nonzero(u, xp, "direction")
+    proj = xp.maximum(_dot(p, u, xp), 0)
+    return _scalar(_dot(p, p, xp) - proj**2 / _dot(u, u, xp))
+
+
+@dataclass(frozen=True)
+class LemmaCheck:
+    """Both sides of Lemma 4.5 at one W₀, with Ŵ* the closest point of the BN optima."""
+
+    lhs: Any
+    """‖W₀ − Ŵ*‖², the squared distance from W₀ to the BN optima."""
+    rhs: Any
+    """‖W₀ − W*‖² − (‖W*‖² − ⟨W*, W₀⟩)²/‖W*‖²."""
+
+    @property
+    def holds(self) -> bool:
+        """Whether lhs ≤ rhs."""
+        return bool(self.lhs <= self.rhs)
+
+
+def check_lemma(w0: Any, w_star: Any, bn_minima_direction: Any) -> LemmaCheck:
+    """Both sides of Lemma 4.5 at W₀ when the BN optima are the ray t·v, t > 0 (v given)."""
+    return LemmaCheck(distance_sq_to_ray(w0, bn_minima_direction), lemma_rhs(w0, w_star))

@@ -1,0 +1,110 @@
+"""The neuron, batch normalization and the two losses C and Ĉ (chapter 2, *Definitions*).
+
+Each formula is written once, over the array namespace of the weights (see
+:mod:`bnpaper.namespace`): sympy for exact derivations, numpy for vectorized numerics,
+jax.numpy for automatic differentiation. Weights ``w`` have shape (..., d), so a whole grid
+of weight vectors is evaluated in one call; the batch axis is the last axis of z.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import numpy as np
+
+from . import checks
+from .data import LearningSet
+from .namespace import SYMPY, convert, namespace_of
+
+Activation = Literal["identity", "relu", "tanh"]
+ACTIVATIONS: tuple[str, ...] = ("identity", "relu", "tanh")
+
+
+def activate(z: Any, activation: Activation, xp: Any) -> Any:
+    """The activation g applied elementwise: identity, ReLU g(z) = max(z, 0), or tanh."""
+    if activation == "identity":
+        return z
+    if activation == "relu":
+        return xp.maximum(z, 0)
+    if activation == "tanh":
+        return xp.tanh(z)
+    raise ValueError(f"unknown activation {activation!r}; expected one of {ACTIVATIONS}")
+
+
+def _prepare(w: Any, data: LearningSet) -> tuple[Any, Any, Any, Any]:
+    """The namespace of ``w`` and w, x, y converted to it, with shapes and values checked."""
+    xp = namespace_of(w)
+    checks.check_weights_shape(w, data.d)
+    if xp is np:
+        w = checks.finite_array(w, "w")
+    return xp, convert(w, xp), convert(data.x, xp), convert(data.y, xp)
+
+
+def pre_activations(w: Any, x: Any) -> Any:
+    """z_m = ⟨w, x̄⁽ᵐ⁾⟩ for every sample m. w: (..., d), x: (M, d) → z: (..., M)."""
+    return w @ x.T
+
+
+def batch_mean(z: Any, xp: Any) -> Any:
+    """μ = (1/M) Σₘ z_m over the batch (last) axis, kept as an axis of length 1."""
+    return xp.sum(z, axis=-1, keepdims=True) / z.shape[-1]
+
+
+def batch_std(z: Any, xp: Any, eps: float = 0.0, center: bool = True) -> Any:
+    """σ = √((1/M) Σₘ (z_m − μ)² + ε), the population deviation (μ := 0 if not ``center``).
+
+    Raises ValueError on the numeric path where σ = 0 (all pre-activations equal).
+    """
+    c = z - batch_mean(z, xp) if center else z
+    sigma = xp.sqrt(xp.sum(c * c, axis=-1, keepdims=True) / z.shape[-1] + eps)
+    if xp is np:
+        checks.check_sigma(sigma, c)
+    elif xp is SYMPY and any(s == 0 for s in np.ravel(sigma)):
+        raise ValueError("σ(w) = 0: all pre-activations of the batch are equal, "
+                         "so BN divides by zero; choose w ≠ 0 or eps > 0")
+    return sigma
+
+
+def batch_normalize(z: Any, xp: Any, gamma: Any = 1, beta: Any = 0, eps: float = 0.0,
+                    center: bool = True) -> Any:
+    """ẑ_m = γ (z_m − μ)/σ + β over the batch axis (Ioffe & Szegedy 2015).
+
+    ``center=False`` drops the mean subtraction (ẑ_m = γ z_m/σ + β with σ the root mean
+    square), the variant chapter 5 uses to show what the mean subtraction changes.
+    """
+    c = z - batch_mean(z, xp) if center else z
+    return gamma * c / batch_std(z, xp, eps, center) + beta
+
+
+def standard_output(w: Any, data: LearningSet, activation: Activation = "identity") -> Any:
+    """φ_w(x̄⁽ᵐ⁾) = g(⟨w, x̄⁽ᵐ⁾⟩) for every sample. Shape (..., M)."""
+    xp, w, x, _ = _prepare(w, data)
+    return activate(pre_activations(w, x), activation, xp)
+
+
+def bn_output(w: Any, data: LearningSet, gamma: Any = 1, beta: Any = 0, eps: float = 0.0,
+              activation: Activation = "identity", center: bool = True) -> Any:
+    """φ̂_w(x̄⁽ᵐ⁾) = g(BN(⟨w, x̄⁽ᵐ⁾⟩)) with the batch = the whole learning set. Shape (..., M)."""
+    xp, w, x, _ = _prepare(w, data)
+    return activate(batch_normalize(pre_activations(w, x), xp, gamma, beta, eps, center),
+                    activation, xp)
+
+
+def _squared_error(out: Any, y: Any, xp: Any) -> Any:
+    r = out - y
+    s = xp.sum(r * r, axis=-1)
+    # np.sum over a 1-d object array returns the bare sympy expression; keep arrays as arrays
+    return s.item() if isinstance(s, np.ndarray) and s.dtype == object and s.ndim == 0 else s
+
+
+def standard_loss(w: Any, data: LearningSet, activation: Activation = "identity") -> Any:
+    """C(w) = Σᵢ (φ_w(x̄⁽ⁱ⁾) − ȳ⁽ⁱ⁾)². w: (..., d) → (...)."""
+    xp, _, _, y = _prepare(w, data)
+    return _squared_error(standard_output(w, data, activation), y, xp)
+
+
+def bn_loss(w: Any, data: LearningSet, gamma: Any = 1, beta: Any = 0, eps: float = 0.0,
+            activation: Activation = "identity", center: bool = True) -> Any:
+    """Ĉ(w) = Σᵢ (φ̂_w(x̄⁽ⁱ⁾) − ȳ⁽ⁱ⁾)², γ = 1 and β = 0 unless given. w: (..., d) → (...)."""
+    xp, _, _, y = _prepare(w, data)
+    return _squared_error(bn_output(w, data, gamma, beta, eps, activation, center), y, xp)

@@ -1,0 +1,110 @@
+"""Each exact result of chapter 4 against an independent numeric method."""
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from bnpaper import autodiff, counterexample, exact, lemma, model, paper
+from bnpaper.data import counterexample_set
+
+from .helpers import central_difference, random_weights, reference_bn_loss
+
+EXACT = counterexample_set()
+DATA = EXACT.numeric()
+
+
+def test_recovered_labels_make_the_published_w_star_the_least_squares_fit():
+    w_star, *_ = np.linalg.lstsq(DATA.x, DATA.y, rcond=None)
+    np.testing.assert_allclose(w_star, paper.W_STAR, atol=1e-12)
+
+
+def test_recovered_labels_make_the_published_line_stationary_for_bn():
+    a, b = paper.BN_MINIMA_LINE
+    f = lambda w: reference_bn_loss(w, DATA.x, DATA.y)  # noqa: E731
+    for t in (0.5, 1.0, 7.0):
+        np.testing.assert_allclose(central_difference(f, t * np.array([-b, a], float)), 0,
+                                   atol=1e-8)
+
+
+def test_recovered_labels_are_the_only_ones():
+    # Linear system of the two facts: X^T y = X^T X W* and J(v)^T y = 0 (3 equations, 3 labels).
+    x = DATA.x
+    v = np.array([5.0, 3.0])
+    jac = np.array([central_difference(lambda w, i=i: model.bn_output(w, DATA)[i], v)
+                    for i in range(3)])
+    system = np.vstack([x.T, jac[:, 0]])
+    assert np.linalg.matrix_rank(system) == 3
+    rhs = np.concatenate([x.T @ x @ np.array(paper.W_STAR, float), [0.0]])
+    np.testing.assert_allclose(np.linalg.solve(system, rhs), DATA.y, atol=1e-6)
+
+
+def test_standard_optimum_is_the_published_w_star():
+    assert counterexample.standard_optimum(EXACT) == tuple(sp.Integer(v) for v in paper.W_STAR)
+
+
+def test_exact_gradient_at_w_star_matches_finite_differences_and_jax():
+    grad = np.array(exact.to_floats(counterexample.bn_gradient_at(EXACT, paper.W_STAR)))
+    w = np.array(paper.W_STAR, float)
+    fd = central_difference(lambda v: reference_bn_loss(v, DATA.x, DATA.y), w)
+    np.testing.assert_allclose(grad, fd, atol=1e-9)
+    np.testing.assert_allclose(grad, autodiff.gradient(model.bn_loss, DATA)(w), atol=1e-12)
+
+
+def test_exact_gradient_rounds_to_the_published_value_and_is_not_zero():
+    grad = exact.to_floats(counterexample.bn_gradient_at(EXACT, paper.W_STAR))
+    assert tuple(round(g, paper.GRADIENT_DECIMALS) for g in grad) == paper.GRADIENT_AT_W_STAR
+    assert min(abs(g) for g in grad) > 0.1
+
+
+def test_symbolic_gradient_matches_jax_and_finite_differences_at_random_points():
+    grad_expr = exact.gradient(exact.loss_expr(model.bn_loss, EXACT))
+    symbols = list(exact.weight_symbols(2))
+    grad_fn = sp.lambdify(symbols, grad_expr, modules="mpmath")
+    jax_grad = autodiff.gradient(model.bn_loss, DATA)
+    for w in random_weights(20, seed=3):
+        symbolic = np.array([float(g) for g in grad_fn(*w)])
+        np.testing.assert_allclose(symbolic, jax_grad(w), atol=1e-9)
+        fd = central_difference(lambda v: reference_bn_loss(v, DATA.x, DATA.y), w, h=1e-6)
+        np.testing.assert_allclose(symbolic, fd, atol=1e-9 * max(1, np.abs(symbolic).max()) * 1e3)
+
+
+def test_bn_gradient_is_orthogonal_to_w():
+    jax_grad = autodiff.gradient(model.bn_loss, DATA)
+    for w in random_weights(50, seed=4):
+        assert np.dot(jax_grad(w), w) == pytest.approx(0, abs=1e-10)
+
+
+def test_bn_stationary_rays_are_the_published_line():
+    rays = counterexample.bn_stationary_rays(EXACT)
+    kinds = {r.kind: r.direction for r in rays}
+    assert set(kinds) == {"minimum", "maximum"}
+    a, b = paper.BN_MINIMA_LINE
+    v_min, v_max = (np.array(exact.to_floats(kinds[k])) for k in ("minimum", "maximum"))
+    assert a * v_min[0] + b * v_min[1] == 0 and v_min[0] > 0
+    np.testing.assert_allclose(v_max / np.linalg.norm(v_max), -v_min / np.linalg.norm(v_min))
+
+
+def test_bn_minimum_ray_is_the_minimum_over_a_fine_angular_grid():
+    theta = np.linspace(-np.pi, np.pi, 200_001)
+    values = model.bn_loss(np.stack([np.cos(theta), np.sin(theta)], axis=-1), DATA)
+    best = np.array([np.cos(theta[values.argmin()]), np.sin(theta[values.argmin()])])
+    v = np.array(exact.to_floats(counterexample.bn_minima_direction(EXACT)))
+    np.testing.assert_allclose(best, v / np.linalg.norm(v), atol=1e-4)
+    ray = next(r for r in counterexample.bn_stationary_rays(EXACT) if r.kind == "minimum")
+    assert float(ray.value) == pytest.approx(values.min(), rel=1e-10)
+
+
+def test_lemma_at_w_star_fails_exactly_and_numerically():
+    check = counterexample.lemma_at_optimum(EXACT)
+    assert check.rhs == 0 and check.lhs > 0 and not check.holds
+    # Independently: the squared distance from W* to the ray t(5, 3) by brute force over t.
+    t = np.linspace(0, 5, 500_001)
+    dist = np.min(np.sum((np.array(paper.W_STAR) - t[:, None] * [5, 3]) ** 2, axis=1))
+    assert float(check.lhs) == pytest.approx(dist, rel=1e-9)
+
+
+def test_lemma_check_numeric_path_agrees_with_exact():
+    check = lemma.check_lemma(np.array([1.0, 3.0]), np.array([1.0, 3.0]), np.array([5.0, 3.0]))
+    exact_check = counterexample.lemma_at_optimum(EXACT)
+    assert check.lhs == pytest.approx(float(exact_check.lhs), rel=1e-14)
+    assert check.rhs == pytest.approx(0, abs=1e-12)

@@ -1,0 +1,61 @@
+"""Lemma 4.5's two sides and the distances to lines and rays."""
+
+import numpy as np
+import pytest
+
+from bnpaper import lemma
+from bnpaper.namespace import to_exact
+
+from .helpers import random_weights
+
+
+def brute_distance_sq(p, u, t):
+    return np.min(np.sum((p - t[:, None] * u) ** 2, axis=1))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_distance_to_ray_and_line_match_brute_force(seed):
+    rng = np.random.default_rng(seed)
+    u = rng.normal(size=2)
+    t = np.linspace(-20, 20, 400_001)
+    for p in rng.normal(size=(10, 2)):
+        assert lemma.distance_sq_to_line(p, u) == pytest.approx(brute_distance_sq(p, u, t),
+                                                                abs=1e-6)
+        assert lemma.distance_sq_to_ray(p, u) == pytest.approx(
+            brute_distance_sq(p, u, t[t >= 0]), abs=1e-6)
+
+
+def test_rhs_is_the_squared_distance_to_the_line_through_w_star():
+    w_star = np.array([1.0, 3.0])
+    w0 = random_weights(100, seed=5)
+    np.testing.assert_allclose(lemma.lemma_rhs(w0, w_star),
+                               lemma.distance_sq_to_line(w0, w_star), atol=1e-12)
+
+
+def test_rhs_vanishes_at_w0_equal_w_star_exactly():
+    assert lemma.lemma_rhs(to_exact((1, 3)), to_exact((1, 3))) == 0
+
+
+def test_lemma_holds_with_equality_when_the_bn_optima_contain_the_ray_of_w_star():
+    w_star = np.array([1.0, 3.0])
+    w0 = random_weights(50, seed=6)
+    w0 = w0[w0 @ w_star > 0]
+    check = lemma.check_lemma(w0, w_star, w_star)
+    np.testing.assert_allclose(check.lhs, check.rhs, atol=1e-12)
+
+
+def test_zero_direction_raises():
+    with pytest.raises(ValueError, match="zero vector"):
+        lemma.distance_sq_to_ray(np.ones(2), np.zeros(2))
+    with pytest.raises(ValueError, match="W\\* is the zero vector"):
+        lemma.lemma_rhs(np.ones(2), np.zeros(2))
+
+
+def test_mismatched_shapes_raise():
+    with pytest.raises(ValueError, match="direction has shape"):
+        lemma.distance_sq_to_line(np.ones(2), np.ones(3))
+
+
+def test_non_finite_points_raise():
+    with pytest.raises(ValueError, match="non-finite"):
+        lemma.lemma_rhs(np.array([np.nan, 1.0]), np.ones(2))
