@@ -14,7 +14,7 @@ import numpy as np
 import sympy as sp
 
 from . import exact, lemma, model, paper
-from .data import LearningSet
+from .data import LearningSet, counterexample_set
 from .namespace import to_exact
 
 
@@ -63,8 +63,10 @@ class StationaryRay:
     value: sp.Expr  # Ĉ on the ray
 
 
-def bn_stationary_rays(data: LearningSet) -> list[StationaryRay]:
+def bn_stationary_rays(data: LearningSet, center: bool = True) -> list[StationaryRay]:
     """All stationary points of Ĉ for d = 2, as rays, classified exactly.
+
+    ``center=False`` studies BN without its mean subtraction (chapter 5).
 
     ∇Ĉ(w) = 0 iff both partial derivatives vanish; their numerators' polynomial parts have
     a greatest common divisor whose linear factors a·w₁ + b·w₂ are the stationary lines. Each
@@ -73,7 +75,7 @@ def bn_stationary_rays(data: LearningSet) -> list[StationaryRay]:
     """
     if data.d != 2:
         raise ValueError(f"bn_stationary_rays handles d = 2; the data have d = {data.d}")
-    c_hat = exact.loss_expr(model.bn_loss, data)
+    c_hat = exact.loss_expr(model.bn_loss, data, center=center)
     grad = exact.gradient(c_hat)
     common = sp.gcd(*(exact.polynomial_part(g) for g in grad))
     w1, w2 = exact.weight_symbols(2)
@@ -94,9 +96,9 @@ def bn_stationary_rays(data: LearningSet) -> list[StationaryRay]:
     return rays
 
 
-def bn_minima_direction(data: LearningSet) -> tuple[sp.Expr, sp.Expr]:
+def bn_minima_direction(data: LearningSet, center: bool = True) -> tuple[sp.Expr, sp.Expr]:
     """The direction v of the (unique) ray of local minima of Ĉ, for d = 2."""
-    minima = [r for r in bn_stationary_rays(data) if r.kind == "minimum"]
+    minima = [r for r in bn_stationary_rays(data, center) if r.kind == "minimum"]
     if len(minima) != 1:
         raise ValueError(f"expected one ray of BN minima, found {len(minima)}")
     return minima[0].direction
@@ -108,3 +110,33 @@ def lemma_at_optimum(data: LearningSet) -> lemma.LemmaCheck:
     w0 = to_exact(w_star)
     check = lemma.check_lemma(w0, to_exact(w_star), to_exact(bn_minima_direction(data)))
     return lemma.LemmaCheck(sp.simplify(check.lhs), sp.simplify(check.rhs))
+
+
+def claims() -> list:
+    """The paper's four statements about the counterexample, re-derived exactly."""
+    from .claims import Claim
+
+    data = counterexample_set()
+    w_star = standard_optimum(data)
+    grad = exact.to_floats(bn_gradient_at(data, w_star))
+    rounded = tuple(round(g, paper.GRADIENT_DECIMALS) for g in grad)
+    v = bn_minima_direction(data)
+    a, b = paper.BN_MINIMA_LINE
+    check = lemma_at_optimum(data)
+    return [
+        Claim("paper-1", "W* = (1, 3) is the optimum of the standard loss C", "paper, Example 3.2",
+              str(paper.W_STAR), str(tuple(w_star)), "exact: solve ∇C(w) = 0 (sympy)",
+              tuple(w_star) == paper.W_STAR),
+        Claim("paper-2", "∇Ĉ(W*) ≠ 0, so W* is not a local optimum of Ĉ", "paper, Example 3.2",
+              str(paper.GRADIENT_AT_W_STAR), f"({grad[0]:.6f}, {grad[1]:.6f})",
+              "exact gradient (sympy), rounded to the printed digits",
+              rounded == paper.GRADIENT_AT_W_STAR and any(g != 0 for g in grad)),
+        Claim("paper-3", "the local minima of Ĉ are the line 3w₁ = 5w₂, w₁ > 0",
+              "paper, Example 3.2", "3w₁ = 5w₂", f"ray t·{tuple(v)}, t > 0",
+              "exact stationary set and curvature (sympy)",
+              a * v[0] + b * v[1] == 0 and v[0] > 0),
+        Claim("paper-4", "Lemma 4.5 fails at W₀ = W*: lhs > rhs = 0", "paper, Example 3.2",
+              "lhs > 0 = rhs", f"lhs = {check.lhs}, rhs = {check.rhs}",
+              "exact distance to the ray of BN minima (sympy)",
+              check.rhs == 0 and check.lhs > 0),
+    ]

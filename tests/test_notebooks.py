@@ -1,0 +1,52 @@
+"""The committed notebooks: executed top to bottom, clean, and all in the table of contents.
+
+nbval compares stored outputs with fresh ones; on a notebook that was never executed it
+would compare against nothing and pass. These tests close that hole.
+"""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
+
+
+def code_cells(path):
+    return [c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
+
+
+def test_the_book_has_notebooks():
+    assert len(NOTEBOOKS) >= 5
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_code_cell_was_executed_in_order_from_a_fresh_kernel(path):
+    counts = [c["execution_count"] for c in code_cells(path)]
+    assert counts, f"{path.name} has no code cells"
+    assert counts == list(range(1, len(counts) + 1)), (
+        f"{path.name}: execution counts {counts}; run `make execute` (a fresh kernel, in order)")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_outputs_hold_no_errors_warnings_or_memory_addresses(path):
+    for cell in code_cells(path):
+        for out in cell["outputs"]:
+            assert out["output_type"] != "error", f"{path.name}: a cell raised {out.get('ename')}"
+            assert out.get("name") != "stderr", f"{path.name}: stderr output {out.get('text')}"
+            blob = json.dumps(out.get("data", {})) + "".join(out.get("text", ""))
+            assert not re.search(r"at 0x[0-9a-f]{6,}", blob), f"{path.name}: a memory address"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_names_the_python3_kernel(path):
+    assert json.loads(path.read_text())["metadata"]["kernelspec"]["name"] == "python3"
+
+
+def test_every_chapter_is_in_the_table_of_contents_and_exists():
+    toc = (ROOT / "_toc.yml").read_text()
+    listed = set(re.findall(r"(?:file|root):\s*book/(\w+)", toc))
+    on_disk = {p.stem for p in (ROOT / "book").iterdir() if p.suffix in (".ipynb", ".md")}
+    assert listed == on_disk, f"only in _toc.yml: {listed - on_disk}; only on disk: {on_disk - listed}"
