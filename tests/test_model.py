@@ -135,3 +135,11 @@ def test_a_batch_of_one_sample_raises():
 def test_unknown_activation_raises():
     with pytest.raises(ValueError, match="unknown activation 'sigmoid'"):
         model.standard_loss(np.ones(2), DATA, activation="sigmoid")
+
+
+def test_exact_path_stays_exact_without_floats():
+    value = model.bn_loss(to_exact((1, 3)), bnpaper.counterexample_set())
+    assert not value.atoms(sp.Float), f"a float entered the exact path: {value}"
+    with_eps = model.bn_loss(to_exact((1, 3)), bnpaper.counterexample_set(), eps=0.5)
+    assert not with_eps.atoms(sp.Float)
+    assert float(with_eps) == pytest.approx(model.bn_loss(np.array([1.0, 3.0]), DATA, eps=0.5))

@@ -51,6 +51,13 @@ class LearningSet:
         """The same set as float64 arrays."""
         return LearningSet(np.asarray(self.x, dtype=float), np.asarray(self.y, dtype=float))
 
+    def with_intercept(self) -> LearningSet:
+        """The inputs with a constant feature 1 appended (x̄ ↦ (x̄, 1)): a bias as a weight."""
+        ones = np.ones((self.M, 1), dtype=np.asarray(self.x).dtype)
+        if _is_object(self.x):
+            ones = to_exact(ones)
+        return LearningSet(np.hstack([np.asarray(self.x), ones]), self.y)
+
     def subset(self, rows: Any) -> LearningSet:
         """The samples with the given row indices (a mini-batch)."""
         rows = list(rows)

@@ -57,3 +57,16 @@ def polynomial_part(expr: sp.Expr, d: int = 2) -> sp.Expr:
 def to_floats(values: Sequence[Any]) -> tuple[float, ...]:
     """Exact values as Python floats (glue wants ``float``, not numpy or sympy scalars)."""
     return tuple(float(sp.N(v, 30)) for v in values)
+
+
+def rescaling_defect(expr: sp.Expr, d: int = 2) -> sp.Expr:
+    """expr(c·w) − expr(w) for a symbol c > 0, simplified: 0 iff expr is scale invariant."""
+    c = sp.Symbol("c", positive=True)
+    w = weight_symbols(d)
+    return sp.simplify(expr.subs({s: c * s for s in w}, simultaneous=True) - expr)
+
+
+def euler_defect(expr: sp.Expr, d: int = 2) -> sp.Expr:
+    """⟨∇expr(w), w⟩, simplified: 0 for a function that is invariant to rescaling w."""
+    return sp.simplify(sum(g * s for g, s in zip(gradient(expr, d), weight_symbols(d),
+                                                  strict=True)))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import numpy as np
+import sympy as sp
 
 from . import checks
 from .data import LearningSet
@@ -56,7 +57,12 @@ def batch_std(z: Any, xp: Any, eps: float = 0.0, center: bool = True) -> Any:
     Raises ValueError on the numeric path where σ = 0 (all pre-activations equal).
     """
     c = z - batch_mean(z, xp) if center else z
-    sigma = xp.sqrt(xp.sum(c * c, axis=-1, keepdims=True) / z.shape[-1] + eps)
+    var = xp.sum(c * c, axis=-1, keepdims=True) / z.shape[-1]
+    if eps:  # skipped for eps = 0, so the exact path stays free of floats
+        # a sympy ε (a symbol or an exact number) is kept as it is; a float becomes exact
+        exact_eps = eps if isinstance(eps, sp.Basic) else sp.Rational(eps)
+        var = var + (exact_eps if xp is SYMPY else eps)
+    sigma = xp.sqrt(var)
     if xp is np:
         checks.check_sigma(sigma, c)
     elif xp is SYMPY and any(s == 0 for s in np.ravel(sigma)):
