@@ -26,8 +26,24 @@ $(STAMP): pyproject.toml
 book: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
+# Unit tests and nbval first, then the book is built and its HTML tested: internal links,
+# and, where Chromium is installed, every page in a real browser.
+CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)
+export CHROMIUM
+
 test: $(STAMP)
 	$(BIN)/python -m pytest
+	$(MAKE) --no-print-directory book
+ifneq ($(strip $(CHROMIUM)),)
+	$(BIN)/python -m pytest -m site tests/site
+else
+	@echo "################################################################################"
+	@echo "#  BROWSER TESTS DID NOT RUN: Chromium was not found.                           #"
+	@echo "#  Install Debian's package (sudo apt-get install chromium) or set              #"
+	@echo "#  CHROMIUM=/path/to/chromium, then run make test again.                        #"
+	@echo "################################################################################"
+	$(BIN)/python -m pytest -m site tests/site/test_links.py
+endif
 
 execute: $(STAMP)
 	cd book && for nb in *.ipynb; do echo "executing $$nb"; \

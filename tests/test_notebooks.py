@@ -49,4 +49,17 @@ def test_every_chapter_is_in_the_table_of_contents_and_exists():
     toc = (ROOT / "_toc.yml").read_text()
     listed = set(re.findall(r"(?:file|root):\s*book/(\w+)", toc))
     on_disk = {p.stem for p in (ROOT / "book").iterdir() if p.suffix in (".ipynb", ".md")}
-    assert listed == on_disk, f"only in _toc.yml: {listed - on_disk}; only on disk: {on_disk - listed}"
+    assert listed == on_disk, (
+        f"only in _toc.yml: {listed - on_disk}; only on disk: {on_disk - listed}")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_glued_figure_carries_an_image(path):
+    # A figure glued without image/png renders as "<Figure ...>" text in the book.
+    for cell in code_cells(path):
+        for out in cell["outputs"]:
+            data = out.get("data", {})
+            text = "".join(data.get("application/papermill.record/text/plain", ""))
+            if text.startswith("<Figure"):
+                assert "application/papermill.record/image/png" in data, (
+                    f"{path.name}: a glued figure has no PNG (is a non-inline backend forced?)")

@@ -1,8 +1,9 @@
 """Glue computed values into a chapter's prose (myst-nb ``glue``), in the forms the book uses.
 
-Every number in the prose comes through here: exact values as LaTeX (``{glue:md}`key:myst```, the ``:myst`` so its math is typeset),
-decimals as Python floats (``{glue:text}`key:.4f```; NumPy scalars would print as
-``np.float64(...)``, MyST-NB #610), words as strings, figures with ``{glue:figure}``.
+Every number in the prose comes through here: exact values as LaTeX
+(``{glue:md}`key:myst```; the ``:myst`` makes the role typeset the math), decimals as
+Python floats (``{glue:text}`key:.4f```; NumPy scalars would print as ``np.float64(...)``,
+MyST-NB #610), words as strings, figures with ``{glue:figure}``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from myst_nb import glue
 
 
 def glue_math(key: str, value: Any, prefix: str = "") -> None:
-    """Glue ``prefix`` followed by the exact value's LaTeX as inline math, for ``{glue:md}`key:myst```."""
+    """Glue ``prefix`` + the exact value's LaTeX as inline math, for ``{glue:md}`key:myst```."""
     latex = sp.latex(tuple(value) if isinstance(value, list) else value)
     glue(key, Markdown(f"${prefix}{latex}$"), display=False)
 
@@ -45,6 +46,11 @@ def glue_int(key: str, value: Any) -> int:
 def glue_text(key: str, value: str) -> None:
     """Glue a word or phrase decided by a computation (e.g. "holds" / "fails")."""
     glue(key, str(value), display=False)
+
+
+def glue_markdown(key: str, text: str) -> None:
+    """Glue a block of Markdown (e.g. a table), for ```{glue:md} key``` with ``:format: myst``."""
+    glue(key, Markdown(text), display=False)
 
 
 def glue_figure(key: str, fig: Any) -> None:

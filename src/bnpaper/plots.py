@@ -9,13 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
 
-matplotlib.use("Agg")  # headless and deterministic; notebooks display figures inline anyway
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from . import model  # noqa: E402
-from .data import LearningSet  # noqa: E402
+from . import model
+from .data import LearningSet
 
 OKABE_ITO = {
     "black": "#000000", "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73",

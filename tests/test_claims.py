@@ -1,0 +1,87 @@
+"""``python -m bnpaper verify``: the claims table, its exit codes, and the claims page."""
+
+import json
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+from bnpaper import __main__ as cli
+from bnpaper import claims, paper
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def every_claim():
+    return claims.all_claims()
+
+
+def test_every_registered_claim_is_confirmed(every_claim):
+    failed = [c.key for c in every_claim if not c.holds]
+    assert not failed, f"claims that no longer hold: {failed}"
+
+
+def test_claim_keys_are_unique_and_the_paper_has_four(every_claim):
+    keys = [c.key for c in every_claim]
+    assert len(keys) == len(set(keys))
+    assert [k for k in keys if k.startswith("paper-")] == [f"paper-{i}" for i in range(1, 5)]
+
+
+def test_verify_prints_every_claim_and_exits_zero(capsys, every_claim):
+    assert cli.main(["verify"]) == 0
+    out = capsys.readouterr().out
+    for c in every_claim:
+        assert c.key in out and c.reproduced in out
+    assert out.strip().endswith(f"{len(every_claim)} confirmed, 0 failed")
+
+
+def test_verify_exits_one_and_names_the_claim_when_the_paper_disagrees(monkeypatch, capsys):
+    # Had the paper printed another optimum, the re-derived W* = (1, 3) would contradict it.
+    monkeypatch.setattr(paper, "W_STAR", (1, 4))
+    assert cli.main(["verify"]) == 1
+    captured = capsys.readouterr()
+    assert "FAILED paper-1" in captured.err
+    assert "paper: (1, 4)" in captured.err and "reproduced: (1, 3)" in captured.err
+    assert "1 failed" in captured.out
+
+
+def test_verify_fails_for_any_failing_module_claim(monkeypatch, capsys):
+    fake = types.ModuleType("fake_claims")
+    fake.claims = lambda: [claims.Claim("book-x", "a claim that fails", "test", "—", "0", "none",
+                                        False)]
+    monkeypatch.setitem(sys.modules, "fake_claims", fake)
+    monkeypatch.setattr(claims, "CLAIM_MODULES", ("fake_claims",))
+    assert cli.main(["verify"]) == 1
+    assert "FAILED book-x: a claim that fails" in capsys.readouterr().err
+
+
+def test_unknown_command_is_a_usage_error():
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["prove-everything"])
+    assert exc.value.code == 2
+
+
+def test_python_m_bnpaper_verify_runs_as_a_command():
+    result = subprocess.run([sys.executable, "-m", "bnpaper", "verify"], capture_output=True,
+                            text=True, timeout=600, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert "0 failed" in result.stdout.splitlines()[-1]
+
+
+def test_markdown_table_has_a_row_per_claim_and_escapes_pipes():
+    c = claims.Claim("k", "a | b", "s", "—", "r", "m", True)
+    table = claims.markdown_table([c, c])
+    assert table.count("\n") == 3 and "a \\| b" in table
+
+
+def test_the_claims_page_shows_the_table_verify_prints(every_claim):
+    nb = json.loads((ROOT / "book" / "claims.ipynb").read_text())
+    stored = [o["data"]["application/papermill.record/text/markdown"]
+              for c in nb["cells"] if c["cell_type"] == "code" for o in c["outputs"]
+              if "application/papermill.record/text/markdown" in o.get("data", {})
+              and o["metadata"].get("scrapbook", {}).get("name") == "claims_table"]
+    assert stored, "the claims chapter glues no 'claims_table'"
+    assert "".join(stored[0]) == claims.markdown_table(every_claim)
