@@ -8,13 +8,14 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: book test execute lint clean help
+.PHONY: book test execute lint bench clean help
 
 help:
 	@echo "make book     build the HTML book into _build/html"
 	@echo "make test     unit tests and strict nbval over every notebook"
 	@echo "make execute  re-execute every notebook in place from a fresh kernel (after editing)"
 	@echo "make lint     ruff over src/ and tests/"
+	@echo "make bench    time nbval against its floor, the book build; size the site"
 
 # The environment: rebuilt whenever pyproject.toml (the one place pins live) changes.
 $(STAMP): pyproject.toml
@@ -51,6 +52,9 @@ execute: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests conftest.py
+
+bench: $(STAMP)
+	$(BIN)/python tests/bench.py --runs $(or $(RUNS),3)
 
 clean:
 	rm -rf _build
