@@ -31,7 +31,11 @@ class Claim:
     """Whether the derivation confirms the claim."""
 
 
-CLAIM_MODULES: tuple[str, ...] = ("bnpaper.counterexample",)
+CLAIM_MODULES: tuple[str, ...] = (
+    "bnpaper.counterexample",
+    "bnpaper.landscape",
+    "bnpaper.failure",
+)
 """Modules with a ``claims()`` function, in the order of the book's chapters."""
 
 

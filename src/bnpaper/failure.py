@@ -1,0 +1,357 @@
+"""Where Lemma 4.5 fails, over all initializations W₀ (chapter *Where the lemma fails, over
+all initializations*).
+
+In the plane, with u = W*/‖W*‖ and v the unit direction of the ray of BN minima, the lemma
+(Ŵ* the closest point of the ray) fails at an admissible W₀ (⟨W₀, W*⟩ > 0) iff
+⟨W₀, v − u⟩ < 0: an open wedge of angle (π + α)/2, α = ∠(u, v) > 0. This module gives the
+wedge and the failing fraction in closed form (exact for sympy input), and the two numeric
+checks the chapter uses: a fine angular grid and a seeded Monte Carlo estimate with a Wilson
+interval, both evaluating the lemma's sides with :mod:`bnpaper.lemma`, not the closed form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from statistics import NormalDist
+from typing import Any, Literal
+
+import numpy as np
+import sympy as sp
+
+from . import checks, lemma, plots
+from .namespace import is_exact, to_exact
+
+Among = Literal["all", "admissible"]
+
+
+def _plane_vector(a: Any, name: str) -> np.ndarray:
+    """``a`` as a non-zero vector of shape (2,): exact object array or float64."""
+    checks.check_weights_shape(a, 2, name)
+    if np.ndim(a) != 1:
+        raise ValueError(f"{name} has shape {np.shape(a)}; expected one vector of shape (2,)")
+    if is_exact(a):
+        out = to_exact(a)
+        if not all(getattr(c, "is_number", False) and c.is_real for c in out):
+            raise ValueError(f"{name} = {tuple(out)}: expected real numbers, not symbols")
+    else:
+        out = checks.finite_array(a, name)
+    if out[0] == 0 and out[1] == 0:
+        raise ValueError(f"{name} is the zero vector; expected a direction ≠ 0")
+    return out
+
+
+def _pair(w_star: Any, v: Any) -> tuple[np.ndarray, np.ndarray, bool]:
+    """W* and v checked; both exact if either is, else both float."""
+    exact_input = is_exact(w_star) or is_exact(v)
+    ws, vv = _plane_vector(w_star, "W*"), _plane_vector(v, "v")
+    if exact_input:
+        ws, vv = to_exact(ws), to_exact(vv)
+    return ws, vv, exact_input
+
+
+def _atan2(y: Any, x: Any, exact_input: bool) -> Any:
+    return sp.atan2(y, x) if exact_input else float(np.arctan2(y, x))
+
+
+def _pi(exact_input: bool) -> Any:
+    return sp.pi if exact_input else np.pi
+
+
+def angle_between(w_star: Any, v: Any) -> Any:
+    """α = ∠(W*, v) ∈ [0, π], as ``atan2(|W* × v|, ⟨W*, v⟩)`` (exact for sympy input)."""
+    ws, vv, exact_input = _pair(w_star, v)
+    cross = ws[0] * vv[1] - ws[1] * vv[0]
+    return _atan2(abs(cross), ws @ vv, exact_input)
+
+
+@dataclass(frozen=True)
+class FailureWedge:
+    """The open wedge of directions θ ∈ (start, end) (counter-clockwise) where the lemma fails.
+
+    Angles in radians; ``opening`` = end − start = (π + α)/2 for α > 0, and 0 (no failures)
+    when the BN minima lie on the ray of W* (α = 0).
+    """
+
+    alpha: Any
+    """α = ∠(W*, v) ∈ [0, π]."""
+    start: Any
+    """The clockwise edge of the wedge."""
+    end: Any
+    """The counter-clockwise edge of the wedge."""
+    opening: Any
+    """end − start."""
+
+
+def failure_wedge(w_star: Any, v: Any) -> FailureWedge:
+    """The wedge of initializations where Lemma 4.5 fails, in closed form.
+
+    W*: the optimum of C, shape (2,); v: direction of the ray of BN minima t·v, t > 0, shape
+    (2,). Exact (sympy) if either is given as sympy numbers. With θ_u the angle of W*:
+    if v is clockwise from W*, the wedge runs from the bisector θ_u − α/2 to θ_u + π/2;
+    if counter-clockwise, from θ_u − π/2 to θ_u + α/2 (the mirror image).
+    """
+    ws, vv, exact_input = _pair(w_star, v)
+    pi = _pi(exact_input)
+    alpha = angle_between(ws, vv)
+    theta_u = _atan2(ws[1], ws[0], exact_input)
+    cross = ws[0] * vv[1] - ws[1] * vv[0]
+    if cross < 0:
+        start, end = theta_u - alpha / 2, theta_u + pi / 2
+    elif cross > 0:
+        start, end = theta_u - pi / 2, theta_u + alpha / 2
+    elif ws @ vv > 0:  # α = 0: the lemma holds with equality on the whole half-plane
+        start = end = theta_u
+    else:  # α = π: every admissible W₀ fails
+        start, end = theta_u - pi / 2, theta_u + pi / 2
+    return FailureWedge(alpha, start, end, end - start)
+
+
+def _unit(a: np.ndarray, exact_input: bool) -> np.ndarray:
+    norm = sp.sqrt(a @ a) if exact_input else np.linalg.norm(a)
+    return np.array([sp.radsimp(c / norm) for c in a], dtype=object) if exact_input else a / norm
+
+
+def wedge_edges(w_star: Any, v: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Vectors along the wedge's clockwise and counter-clockwise edges, exact for sympy input.
+
+    One edge is the bisector u + v̂ of W* and the ray of minima (u = W*/‖W*‖, v̂ = v/‖v‖),
+    where ⟨W₀, v̂ − u⟩ = 0; the other is the normal ±J·u of W* (J = rotation by +π/2), where
+    ⟨W₀, W*⟩ = 0. Raises when α = 0 (no wedge).
+    """
+    ws, vv, exact_input = _pair(w_star, v)
+    u, vhat = _unit(ws, exact_input), _unit(vv, exact_input)
+    normal = np.array([-u[1], u[0]], dtype=u.dtype)
+    cross = ws[0] * vv[1] - ws[1] * vv[0]
+    if cross < 0:
+        return u + vhat, normal
+    if cross > 0:
+        return -normal, u + vhat
+    if ws @ vv > 0:
+        raise ValueError("v points along W* (α = 0): the lemma never fails, there is no wedge")
+    return -normal, normal
+
+
+def rhs_projection_identity() -> sp.Expr:
+    """lemma_rhs(W₀, W*) − (‖W₀‖² − ⟨W₀, W*⟩²/‖W*‖²) for symbolic W₀, W* ∈ ℝ², simplified.
+
+    It is 0: the right-hand side of Lemma 4.5 is ‖W₀‖² minus the squared projection of W₀ on
+    the direction of W*, i.e. the squared distance from W₀ to the line ℝ·W*.
+    """
+    w0 = np.array(sp.symbols("a1 a2", real=True), dtype=object)
+    ws = np.array(sp.symbols("s1 s2", real=True), dtype=object)
+    projection = w0 @ w0 - (w0 @ ws) ** 2 / (ws @ ws)
+    return sp.simplify(lemma.lemma_rhs(w0, ws) - projection)
+
+
+def failure_fraction(w_star: Any, v: Any, among: Among = "all") -> Any:
+    """The fraction of directions of W₀ for which Lemma 4.5 fails.
+
+    ``among="all"``: of all directions, (π + α)/(4π); ``"admissible"``: of those with
+    ⟨W₀, W*⟩ > 0, (π + α)/(2π); both 0 when α = 0. For any rotation-invariant random W₀
+    (e.g. Gaussian) these are the probabilities of failure. Exact for sympy input.
+    """
+    if among not in ("all", "admissible"):
+        raise ValueError(f"among = {among!r}; expected 'all' or 'admissible'")
+    wedge = failure_wedge(w_star, v)
+    pi = _pi(isinstance(wedge.opening, sp.Basic))
+    share = wedge.opening / (2 * pi if among == "all" else pi)
+    return sp.simplify(share) if isinstance(share, sp.Basic) else float(share)
+
+
+def fails_closed_form(w0: Any, w_star: Any, v: Any) -> np.ndarray:
+    """The closed-form test ⟨W₀, W*⟩ > 0 and ⟨W₀, v/‖v‖ − W*/‖W*‖⟩ < 0. w0: (..., 2) → (...)."""
+    ws, vv, _ = _pair(np.asarray(w_star, dtype=float), np.asarray(v, dtype=float))
+    checks.check_weights_shape(w0, 2, "W0")
+    w0 = checks.finite_array(w0, "W0")
+    u, vhat = ws / np.linalg.norm(ws), vv / np.linalg.norm(vv)
+    return (w0 @ u > 0) & (w0 @ (vhat - u) < 0)
+
+
+@dataclass(frozen=True)
+class LemmaSweep:
+    """Both sides of Lemma 4.5 at many W₀ (arrays of the shape of the W₀ grid)."""
+
+    lhs: np.ndarray
+    """‖W₀ − Ŵ*‖², squared distance to the ray of BN minima."""
+    rhs: np.ndarray
+    """The lemma's right-hand side (squared distance to the line ℝW*)."""
+    admissible: np.ndarray
+    """⟨W₀, W*⟩ > 0: where the lemma makes a claim."""
+
+    @property
+    def fails(self) -> np.ndarray:
+        """Admissible and lhs > rhs."""
+        return self.admissible & (self.lhs > self.rhs)
+
+
+def sweep(w0: Any, w_star: Any, v: Any) -> LemmaSweep:
+    """Both sides of Lemma 4.5 for every W₀ of shape (..., 2), with :mod:`bnpaper.lemma`."""
+    ws, vv, _ = _pair(np.asarray(w_star, dtype=float), np.asarray(v, dtype=float))
+    check = lemma.check_lemma(w0, ws, vv)
+    return LemmaSweep(np.asarray(check.lhs), np.asarray(check.rhs),
+                      np.asarray(np.asarray(w0, dtype=float) @ ws > 0))
+
+
+def closed_form_mismatches(w0: Any, w_star: Any, v: Any, tol: float = 1e-9) -> tuple[int, int]:
+    """(points compared, points where :func:`sweep` and :func:`fails_closed_form` disagree).
+
+    Points within ``tol`` (relative to ‖W₀‖) of a wedge edge are skipped: there
+    ⟨W₀, W*⟩ ≈ 0 or lhs ≈ rhs, and rounding alone decides the verdict.
+    """
+    ws, vv, _ = _pair(np.asarray(w_star, dtype=float), np.asarray(v, dtype=float))
+    w0 = checks.finite_array(w0, "W0")
+    u, vhat = ws / np.linalg.norm(ws), vv / np.linalg.norm(vv)
+    norm = np.linalg.norm(w0, axis=-1)
+    clear = (np.abs(w0 @ u) > tol * norm) & (np.abs(w0 @ (vhat - u)) > tol * norm)
+    differ = sweep(w0, ws, vv).fails != fails_closed_form(w0, ws, vv)
+    return int(clear.sum()), int((differ & clear).sum())
+
+
+def grid_failure_fraction(w_star: Any, v: Any, n: int = 100_000, among: Among = "all"
+                          ) -> float:
+    """The failing fraction measured on n equally spaced directions (midpoint rule)."""
+    if n < 1:
+        raise ValueError(f"n = {n}; expected at least one direction")
+    theta = -np.pi + (np.arange(n) + 0.5) * (2 * np.pi / n)
+    s = sweep(np.stack([np.cos(theta), np.sin(theta)], axis=-1), w_star, v)
+    return _share(s, among)
+
+
+def _share(s: LemmaSweep, among: Among) -> float:
+    if among == "all":
+        return float(s.fails.mean())
+    if among == "admissible":
+        return float(s.fails.sum() / s.admissible.sum())
+    raise ValueError(f"among = {among!r}; expected 'all' or 'admissible'")
+
+
+def wilson_interval(successes: int, trials: int, level: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval for a binomial proportion at confidence ``level``."""
+    if trials < 1 or not 0 <= successes <= trials:
+        raise ValueError(f"need 0 <= successes <= trials and trials >= 1; "
+                         f"got {successes} of {trials}")
+    if not 0 < level < 1:
+        raise ValueError(f"level = {level}; expected a probability in (0, 1)")
+    z = NormalDist().inv_cdf((1 + level) / 2)
+    p = successes / trials
+    denom = 1 + z**2 / trials
+    center = (p + z**2 / (2 * trials)) / denom
+    half = z * np.sqrt(p * (1 - p) / trials + z**2 / (4 * trials**2)) / denom
+    return float(center - half), float(center + half)
+
+
+@dataclass(frozen=True)
+class MonteCarloEstimate:
+    """A failing fraction estimated from random W₀, with its Wilson interval."""
+
+    failures: int
+    trials: int
+    estimate: float
+    low: float
+    high: float
+    level: float
+
+    def contains(self, value: float) -> bool:
+        """Whether ``value`` lies in the interval."""
+        return self.low <= value <= self.high
+
+
+def monte_carlo_failure(w_star: Any, v: Any, n: int = 1_000_000, seed: int = 0,
+                        among: Among = "all", level: float = 0.95) -> MonteCarloEstimate:
+    """Estimate the failing fraction from n Gaussian W₀ ~ N(0, I₂) (seeded).
+
+    ``among="admissible"`` counts only the draws with ⟨W₀, W*⟩ > 0 as trials.
+    """
+    if n < 1:
+        raise ValueError(f"n = {n}; expected at least one draw")
+    w0 = np.random.default_rng(seed).standard_normal((n, 2))
+    s = sweep(w0, w_star, v)
+    if among not in ("all", "admissible"):
+        raise ValueError(f"among = {among!r}; expected 'all' or 'admissible'")
+    trials = n if among == "all" else int(s.admissible.sum())
+    failures = int(s.fails.sum())
+    low, high = wilson_interval(failures, trials, level)
+    return MonteCarloEstimate(failures, trials, failures / trials, low, high, level)
+
+
+def failure_figure(w_star: Any, v: Any, lim: float = 4.0, n: int = 400) -> Any:
+    """Where Lemma 4.5 fails: the plane coloured by verdict, and lhs − rhs on the unit circle.
+
+    Left: every W₀ on a grid over [−lim, lim]², coloured fails / holds / not admissible
+    (⟨W₀, W*⟩ ≤ 0), with the closed-form wedge edges, W* and the ray of BN minima.
+    Right: lhs − rhs at W₀ = (cos θ, sin θ) against θ, the closed-form wedge shaded.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import ListedColormap
+
+    ws, vv = np.asarray(w_star, dtype=float), np.asarray(v, dtype=float)
+    wedge = failure_wedge(ws, vv)
+    w1, w2, w = plots.weight_grid(lim, n)
+    s = sweep(w, ws, vv)
+    verdict = np.where(~s.admissible, 0, np.where(s.fails, 2, 1))
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(10.5, 4.6), width_ratios=(1, 1.15))
+    colours = [plots.OKABE_ITO[c] for c in ("black", "sky", "vermillion")]
+    ax.pcolormesh(w1, w2, verdict, cmap=ListedColormap(colours), vmin=-0.5, vmax=2.5,
+                  alpha=0.45, shading="auto", rasterized=True)
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c, alpha=0.45) for c in colours]
+    names = [r"not admissible: $\langle W_0, W^*\rangle \leq 0$", "lemma holds", "lemma fails"]
+    for edge in (wedge.start, wedge.end):
+        (line,) = ax.plot([0, 2 * lim * np.cos(edge)], [0, 2 * lim * np.sin(edge)],
+                          color="black", ls="--", lw=1.5)
+    handles.append(line)
+    names.append("wedge edges (closed form)")
+    plots.draw_ray(ax, vv, lim, color=plots.OKABE_ITO["orange"], lw=2.5)
+    handles.append(ax.lines[-1])
+    names.append(r"BN minima $t\,v$")
+    handles.append(ax.plot(*ws, "o", color=plots.OKABE_ITO["sky"], ms=9, mec="black")[0])
+    names.append(r"$W^*$")
+    ax.set(xlabel=r"$w_1$ of $W_0$", ylabel=r"$w_2$ of $W_0$", aspect="equal",
+           xlim=(-lim, lim), ylim=(-lim, lim), title="Lemma 4.5 at every initialization $W_0$")
+    ax.legend(handles, names, loc="lower left", framealpha=0.95, fontsize=8)
+
+    theta = np.linspace(-np.pi, np.pi, 2001)
+    unit = np.stack([np.cos(theta), np.sin(theta)], axis=-1)
+    c = sweep(unit, ws, vv)
+    margin = np.where(c.admissible, c.lhs - c.rhs, np.nan)
+    bx.axhline(0, color="black", lw=0.8)
+    # masks over θ rather than spans, so that intervals wrapping round ±π need no care
+    band = {"transform": bx.get_xaxis_transform(), "lw": 0}
+    bx.fill_between(theta, 0, 1, where=~c.admissible, color="black", alpha=0.2,
+                    label="not admissible", **band)
+    bx.fill_between(theta, 0, 1, where=fails_closed_form(unit, ws, vv),
+                    color=plots.OKABE_ITO["vermillion"], alpha=0.25,
+                    label="closed-form wedge (fails)", **band)
+    bx.plot(theta, margin, color=plots.OKABE_ITO["blue"], lw=2,
+            label=r"lhs $-$ rhs (admissible $\theta$)")
+    bx.axvline(np.arctan2(ws[1], ws[0]), color=plots.OKABE_ITO["sky"], lw=2,
+               label=r"$\theta$ of $W^*$")
+    bx.set(xlabel=r"angle $\theta$ of $W_0 = (\cos\theta, \sin\theta)$",
+           ylabel=r"lhs $-$ rhs of Lemma 4.5", xlim=(-np.pi, np.pi),
+           title=r"the sign depends on the angle of $W_0$ only")
+    bx.legend(loc="lower left", framealpha=0.95, fontsize=8)
+    return fig
+
+
+def claims() -> list:
+    """The chapter's claims: the failing fractions, exact and by Monte Carlo."""
+    from . import counterexample
+    from .claims import Claim
+    from .data import counterexample_set
+
+    data = counterexample_set()
+    ws = to_exact(counterexample.standard_optimum(data))
+    vv = to_exact(counterexample.bn_minima_direction(data))
+    source = "book, Where the lemma fails, over all initializations"
+    out = []
+    for among, words in (("all", "of all directions of W₀"),
+                         ("admissible", "of the admissible W₀ (⟨W₀, W*⟩ > 0)")):
+        exact_share = failure_fraction(ws, vv, among)
+        mc = monte_carlo_failure(ws.astype(float), vv.astype(float),
+                                 n=200_000, seed=0, among=among)
+        out.append(Claim(
+            f"failure-fraction-{among}", f"Lemma 4.5 fails for a fraction {words}", source, "—",
+            f"{exact_share} ≈ {float(exact_share):.4f}; Monte Carlo {mc.estimate:.4f} "
+            f"[{mc.low:.4f}, {mc.high:.4f}]",
+            "closed form (sympy) and Gaussian Monte Carlo, 95% Wilson interval",
+            mc.contains(float(exact_share))))
+    return out

@@ -1,0 +1,188 @@
+"""Where Lemma 4.5 fails: the closed-form wedge and fraction against numerics."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import sympy as sp
+
+from bnpaper import counterexample, failure, lemma
+from bnpaper.data import counterexample_set
+from bnpaper.namespace import to_exact
+
+EXACT = counterexample_set()
+W_STAR = to_exact(counterexample.standard_optimum(EXACT))
+V = to_exact(counterexample.bn_minima_direction(EXACT))
+W_STAR_F, V_F = W_STAR.astype(float), V.astype(float)
+
+
+def alpha_by_arccos(a, b):
+    """∠(a, b) from the cosine: an independent formula for the angle between two vectors."""
+    return np.arccos(np.clip(a @ b / np.linalg.norm(a) / np.linalg.norm(b), -1, 1))
+
+
+def random_pairs(n, seed):
+    rng = np.random.default_rng(seed)
+    return [(rng.normal(size=2), rng.normal(size=2)) for _ in range(n)]
+
+
+def test_exact_fraction_is_exact_and_equals_the_arccos_formula():
+    for among, denominator in (("all", 4), ("admissible", 2)):
+        share = failure.failure_fraction(W_STAR, V, among)
+        assert isinstance(share, sp.Basic) and not share.atoms(sp.Float)
+        expected = (np.pi + alpha_by_arccos(W_STAR_F, V_F)) / (denominator * np.pi)
+        assert float(share) == pytest.approx(expected, rel=1e-14)
+
+
+def test_exact_angle_between_is_atan_of_cross_over_dot():
+    alpha = failure.angle_between(W_STAR, V)
+    assert sp.simplify(sp.tan(alpha) - sp.Rational(6, 7)) == 0  # |1·3 − 3·5| / (1·5 + 3·3)
+
+
+@pytest.mark.parametrize("among", ["all", "admissible"])
+def test_fraction_matches_a_fine_angular_grid_for_the_counterexample(among):
+    n = 1_000_000
+    grid = failure.grid_failure_fraction(W_STAR_F, V_F, n, among)
+    # each wedge edge misclassifies at most one grid cell
+    assert grid == pytest.approx(float(failure.failure_fraction(W_STAR, V, among)), abs=4 / n)
+
+
+@pytest.mark.parametrize(("w_star", "v"), random_pairs(12, seed=21))
+def test_fraction_matches_a_fine_angular_grid_for_random_pairs(w_star, v):
+    n = 200_000
+    for among in ("all", "admissible"):
+        assert failure.grid_failure_fraction(w_star, v, n, among) == pytest.approx(
+            failure.failure_fraction(w_star, v, among), abs=6 / n)
+
+
+def test_failure_mask_of_the_lemma_is_the_closed_form_wedge_on_a_grid():
+    w = np.random.default_rng(22).uniform(-5, 5, size=(200_000, 2))
+    u = W_STAR_F / np.linalg.norm(W_STAR_F)
+    vhat = V_F / np.linalg.norm(V_F)
+    clear = (np.abs(w @ u) > 1e-9) & (np.abs(w @ (vhat - u)) > 1e-9)  # off the edges
+    swept = failure.sweep(w, W_STAR_F, V_F).fails
+    closed = failure.fails_closed_form(w, W_STAR_F, V_F)
+    assert np.array_equal(swept[clear], closed[clear])
+    assert 0.2 < closed.mean() < 0.4
+
+
+def test_lhs_equals_rhs_exactly_on_both_wedge_edges():
+    for edge in failure.wedge_edges(W_STAR, V):
+        check = lemma.check_lemma(edge, W_STAR, V)
+        assert sp.simplify(check.lhs - check.rhs) == 0
+
+
+def test_wedge_edge_vectors_point_at_the_wedge_angles():
+    wedge = failure.failure_wedge(W_STAR, V)
+    start, end = failure.wedge_edges(W_STAR, V)
+    assert float(sp.atan2(start[1], start[0])) == pytest.approx(float(wedge.start), abs=1e-14)
+    assert float(sp.atan2(end[1], end[0])) == pytest.approx(float(wedge.end), abs=1e-14)
+    assert sp.simplify(wedge.opening - (sp.pi + wedge.alpha) / 2) == 0
+
+
+def test_lemma_fails_just_inside_the_wedge_and_holds_just_outside():
+    wedge = failure.failure_wedge(W_STAR_F, V_F)
+    eps = 1e-6
+    theta = np.array([wedge.start + eps, wedge.end - eps, wedge.start - eps, wedge.end + eps])
+    s = failure.sweep(np.stack([np.cos(theta), np.sin(theta)], axis=-1), W_STAR_F, V_F)
+    assert s.fails.tolist() == [True, True, False, False]
+    assert s.admissible.tolist() == [True, True, True, False]
+    assert s.lhs[2] <= s.rhs[2]
+
+
+def test_w_star_itself_lies_in_the_wedge():
+    wedge = failure.failure_wedge(W_STAR, V)
+    assert wedge.start < sp.atan2(W_STAR[1], W_STAR[0]) < wedge.end
+
+
+@pytest.mark.parametrize(("among", "seed"), [("all", 0), ("admissible", 0), ("all", 7)])
+def test_monte_carlo_interval_contains_the_exact_fraction(among, seed):
+    mc = failure.monte_carlo_failure(W_STAR_F, V_F, n=400_000, seed=seed, among=among)
+    exact_share = float(failure.failure_fraction(W_STAR, V, among))
+    assert mc.contains(exact_share)
+    assert mc.high - mc.low < 0.01
+
+
+def test_monte_carlo_is_reproducible_for_a_seed_and_varies_across_seeds():
+    a, b, c = (failure.monte_carlo_failure(W_STAR_F, V_F, n=10_000, seed=s) for s in (3, 3, 4))
+    assert a == b and a.failures != c.failures
+
+
+def test_wilson_interval_agrees_with_scipy():
+    from scipy import stats  # installed with jax, a declared dependency: never skipped
+    for k, n in [(0, 10), (3, 10), (306_794, 1_000_000), (50, 50)]:
+        ci = stats.binomtest(k, n).proportion_ci(0.95, method="wilson")
+        np.testing.assert_allclose(failure.wilson_interval(k, n), (ci.low, ci.high), atol=1e-12)
+
+
+def test_rhs_of_the_lemma_is_the_squared_distance_to_the_line_symbolically():
+    assert failure.rhs_projection_identity() == 0
+
+
+def test_no_failures_when_the_minima_lie_on_the_ray_of_w_star():
+    assert failure.failure_fraction(to_exact((1, 3)), to_exact((2, 6))) == 0
+    with pytest.raises(ValueError, match="no wedge"):
+        failure.wedge_edges(to_exact((1, 3)), to_exact((2, 6)))
+
+
+def test_every_admissible_initialization_fails_when_the_minima_point_away_from_w_star():
+    assert failure.failure_fraction(to_exact((1, 3)), to_exact((-1, -3)), "admissible") == 1
+    assert failure.grid_failure_fraction([1.0, 3.0], [-1.0, -3.0], 10_000, "admissible") == 1
+
+
+@pytest.mark.parametrize(("w_star", "v"), random_pairs(20, seed=23))
+def test_more_than_half_of_admissible_initializations_fail_whenever_alpha_is_positive(w_star, v):
+    assert 0.5 < failure.failure_fraction(w_star, v, "admissible") <= 1
+
+
+@pytest.mark.parametrize(("w_star", "v"), random_pairs(5, seed=24))
+def test_fraction_is_invariant_under_rotation_reflection_and_scaling(w_star, v):
+    phi = 1.234
+    rot = np.array([[np.cos(phi), -np.sin(phi)], [np.sin(phi), np.cos(phi)]])
+    flip = np.diag([1.0, -1.0])
+    base = failure.failure_fraction(w_star, v)
+    for m in (rot, flip, 3.5 * np.eye(2)):
+        assert failure.failure_fraction(m @ w_star, m @ v) == pytest.approx(base, rel=1e-13)
+
+
+@pytest.mark.parametrize(("w_star", "v", "match"), [
+    ((0.0, 0.0), (5.0, 3.0), "W\\* is the zero vector"),
+    ((1.0, 3.0), (0, 0), "v is the zero vector"),
+    ((1.0, 3.0, 2.0), (5.0, 3.0), "W\\* has shape"),
+    ((1.0, np.nan), (5.0, 3.0), "non-finite"),
+    ((sp.Symbol("a"), 3), (5, 3), "not symbols"),
+])
+def test_bad_directions_raise(w_star, v, match):
+    with pytest.raises(ValueError, match=match):
+        failure.failure_fraction(w_star, v)
+
+
+def test_bad_counts_and_options_raise():
+    with pytest.raises(ValueError, match="among"):
+        failure.failure_fraction(W_STAR_F, V_F, "some")
+    with pytest.raises(ValueError, match="at least one"):
+        failure.monte_carlo_failure(W_STAR_F, V_F, n=0)
+    with pytest.raises(ValueError, match="at least one"):
+        failure.grid_failure_fraction(W_STAR_F, V_F, n=0)
+    with pytest.raises(ValueError, match="successes"):
+        failure.wilson_interval(5, 3)
+    with pytest.raises(ValueError, match="level"):
+        failure.wilson_interval(1, 3, level=1.5)
+
+
+def test_failure_figure_has_titles_labels_and_legends():
+    fig = failure.failure_figure(W_STAR_F, V_F, n=40)
+    for ax in fig.axes:
+        assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+        assert ax.get_legend() is not None
+    plt.close(fig)
+
+
+def test_failure_claims_all_hold():
+    assert all(c.holds for c in failure.claims())
+
+
+@pytest.mark.parametrize(("w_star", "v"), random_pairs(6, seed=25))
+def test_lemma_verdict_and_closed_form_agree_off_the_edges_for_random_pairs(w_star, v):
+    w = np.random.default_rng(26).normal(size=(50_000, 2))
+    compared, mismatches = failure.closed_form_mismatches(w, w_star, v)
+    assert mismatches == 0 and compared > 49_000

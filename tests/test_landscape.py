@@ -1,0 +1,158 @@
+"""The two landscapes: gradient fields, angle-only dependence of Ĉ, and the exact angle facts."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import sympy as sp
+
+from bnpaper import autodiff, exact, landscape, model
+from bnpaper.data import counterexample_set, make_learning_set
+from bnpaper.namespace import to_exact
+
+from .helpers import central_difference, random_weights, reference_bn_loss
+
+EXACT = counterexample_set()
+DATA = EXACT.numeric()
+
+
+@pytest.fixture(scope="module")
+def facts():
+    return landscape.landscape_facts(EXACT)
+
+
+@pytest.mark.parametrize("loss", [model.standard_loss, model.bn_loss], ids=["C", "C_hat"])
+def test_gradient_field_matches_autodiff_pointwise(loss):
+    w = random_weights(40, seed=11)
+    field = landscape.gradient_function(loss, EXACT)(w)
+    jax_grad = autodiff.gradient(loss, DATA)
+    assert field.shape == w.shape
+    for wi, gi in zip(w, field, strict=True):
+        np.testing.assert_allclose(gi, jax_grad(wi), rtol=1e-10, atol=1e-10)
+
+
+def test_gradient_field_keeps_the_grid_shape_and_matches_finite_differences():
+    grid = random_weights(30, seed=12)[:24].reshape(4, 6, 2)
+    field = landscape.gradient_function(model.bn_loss, EXACT)(grid)
+    assert field.shape == (4, 6, 2)
+    f = lambda w: reference_bn_loss(w, DATA.x, DATA.y)  # noqa: E731
+    np.testing.assert_allclose(field[2, 3], central_difference(f, grid[2, 3], h=1e-6), atol=1e-6)
+
+
+def test_bn_gradient_field_is_tangent_to_circles_and_c_field_is_not():
+    w = random_weights(200, seed=13)
+    bn = landscape.gradient_function(model.bn_loss, EXACT)(w)
+    c = landscape.gradient_function(model.standard_loss, EXACT)(w)
+    np.testing.assert_allclose(np.sum(bn * w, axis=-1), 0, atol=1e-10)
+    assert np.abs(np.sum(c * w, axis=-1)).max() > 1
+
+
+def test_gradient_field_raises_at_w_zero_instead_of_returning_nan():
+    field = landscape.gradient_function(model.bn_loss, EXACT)
+    with pytest.raises(ValueError, match="σ\\(w\\) = 0"):
+        field(np.array([[1.0, 2.0], [0.0, 0.0]]))
+
+
+def test_gradient_field_rejects_wrong_shape_and_non_finite_weights():
+    field = landscape.gradient_function(model.standard_loss, EXACT)
+    with pytest.raises(ValueError, match="shape"):
+        field(np.ones(3))
+    with pytest.raises(ValueError, match="non-finite"):
+        field(np.array([np.nan, 1.0]))
+
+
+def test_bn_loss_is_the_same_on_circles_of_every_radius():
+    theta = np.linspace(-np.pi, np.pi, 1001)
+    unit = landscape.bn_loss_on_circle(EXACT, theta)
+    for r in (1e-3, 0.1, 7.0, 1e4):
+        np.testing.assert_allclose(landscape.bn_loss_on_circle(EXACT, theta, r), unit,
+                                   rtol=1e-12)
+
+
+def test_radial_derivative_is_exactly_zero_for_bn_and_not_for_c():
+    assert landscape.radial_derivative(EXACT) == 0
+    assert landscape.radial_derivative(EXACT, model.standard_loss) != 0
+
+
+def test_radial_derivative_needs_two_weights():
+    data3 = make_learning_set([[1, 0, 2], [0, 1, 1], [1, 1, 0]], [1, 2, 3])
+    with pytest.raises(ValueError, match="d = 2"):
+        landscape.radial_derivative(data3)
+
+
+def test_angle_of_is_exact_for_sympy_and_agrees_with_arctan2():
+    for w in [(1, 3), (5, 3), (-5, -3), (3, -1), (-2, 0), (0, 7)]:
+        exact_angle = landscape.angle_of(to_exact(w))
+        assert isinstance(exact_angle, sp.Basic) and not exact_angle.atoms(sp.Float)
+        assert float(exact_angle) == pytest.approx(np.arctan2(w[1], w[0]), abs=1e-15)
+    np.testing.assert_allclose(landscape.angle_of(np.array([[1.0, 1.0], [-1.0, 0.0]])),
+                               [np.pi / 4, np.pi])
+
+
+@pytest.mark.parametrize("w", [(0, 0), (0.0, 0.0)])
+def test_angle_of_zero_vector_raises(w):
+    with pytest.raises(ValueError, match="no angle"):
+        landscape.angle_of(to_exact(w) if isinstance(w[0], int) else np.array(w))
+
+
+def test_unit_vectors_reject_non_positive_radius():
+    with pytest.raises(ValueError, match="radius must be > 0"):
+        landscape.unit_vectors(np.zeros(3), 0.0)
+
+
+def test_angles_of_minima_and_maxima_are_the_extremes_on_a_fine_angular_grid(facts):
+    theta = np.linspace(-np.pi, np.pi, 400_001)
+    values = landscape.bn_loss_on_circle(EXACT, theta)
+    assert theta[values.argmin()] == pytest.approx(float(facts.theta_min), abs=1e-4)
+    assert theta[values.argmax()] == pytest.approx(float(facts.theta_max), abs=1e-4)
+    assert values.min() == pytest.approx(float(facts.c_hat_min), rel=1e-12)
+    assert values.max() == pytest.approx(float(facts.c_hat_max), rel=1e-12)
+    assert float(facts.c_hat_w_star) == pytest.approx(
+        reference_bn_loss(np.array([1.0, 3.0]), DATA.x, DATA.y), rel=1e-14)
+
+
+def test_descent_at_w_star_matches_autodiff_and_is_perpendicular_to_w_star(facts):
+    w_star = np.array(exact.to_floats(facts.w_star))
+    descent = np.array(exact.to_floats(facts.descent))
+    np.testing.assert_allclose(descent, -autodiff.gradient(model.bn_loss, DATA)(w_star),
+                               atol=1e-14)
+    assert facts.descent_dot_w_star == 0
+    assert np.dot(descent, w_star) == pytest.approx(0, abs=1e-14)
+    assert float(facts.theta_descent) == pytest.approx(np.arctan2(descent[1], descent[0]))
+    assert float(facts.theta_descent) == pytest.approx(float(facts.theta_w_star) - np.pi / 2)
+
+
+def test_slope_at_w_star_is_the_derivative_of_the_angle_profile(facts):
+    t = float(facts.theta_w_star)
+    h = 1e-5
+    fd = (landscape.bn_loss_on_circle(EXACT, t + h) - landscape.bn_loss_on_circle(EXACT, t - h))
+    assert float(facts.slope_at_w_star) == pytest.approx(float(fd) / (2 * h), rel=1e-8)
+
+
+def test_a_small_descent_step_turns_w_star_towards_the_minima_and_lowers_c_hat(facts):
+    w_star = np.array(exact.to_floats(facts.w_star))
+    step = w_star + 1e-3 * np.array(exact.to_floats(facts.descent))
+    before, after = (abs(np.arctan2(w[1], w[0]) - float(facts.theta_min)) for w in (w_star, step))
+    assert after < before
+    assert model.bn_loss(step, DATA) < model.bn_loss(w_star, DATA)
+    assert facts.descent_turn == "clockwise" and facts.descent_turns_towards_minima
+
+
+def test_turn_to_minima_is_the_difference_of_the_two_angles(facts):
+    assert float(facts.turn_to_minima) == pytest.approx(
+        float(facts.theta_min) - float(facts.theta_w_star), abs=1e-15)
+    assert -np.pi < float(facts.turn_to_minima) < 0
+
+
+def test_figures_have_titles_labels_and_legends(facts):
+    figs = [landscape.landscapes_figure(EXACT, facts, n=40, n_arrows=6),
+            landscape.angle_profile_figure(EXACT, facts, n=91)]
+    for fig in figs:
+        main = [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
+        assert all(ax.get_title() for ax in main)
+        assert main[0].get_xlabel() and main[0].get_ylabel()
+        assert main[0].get_legend() is not None
+        plt.close(fig)
+
+
+def test_landscape_claims_all_hold():
+    assert all(c.holds for c in landscape.claims())
