@@ -108,3 +108,16 @@ def test_lemma_check_numeric_path_agrees_with_exact():
     exact_check = counterexample.lemma_at_optimum(EXACT)
     assert check.lhs == pytest.approx(float(exact_check.lhs), rel=1e-14)
     assert check.rhs == pytest.approx(0, abs=1e-12)
+
+
+def test_stationarity_checks_agree_exactly_and_numerically():
+    c_hat = exact.loss_expr(model.bn_loss, EXACT)
+    c_std = exact.loss_expr(model.standard_loss, EXACT)
+    assert exact.is_stationary(c_std, paper.W_STAR)
+    assert not exact.is_stationary(c_hat, paper.W_STAR)
+    assert exact.is_stationary(c_hat, (5, 3)) and exact.is_stationary(c_hat, (10, 6))
+    assert autodiff.is_stationary(model.standard_loss, np.array([1.0, 3.0]), DATA)
+    assert not autodiff.is_stationary(model.bn_loss, np.array([1.0, 3.0]), DATA)
+    assert autodiff.is_stationary(model.bn_loss, np.array([5.0, 3.0]), DATA)
+    with pytest.raises(ValueError, match="positive tolerance"):
+        autodiff.is_stationary(model.bn_loss, np.array([5.0, 3.0]), DATA, atol=0)

@@ -32,3 +32,11 @@ def gradient(loss: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[A
     jax = jax_x64()
     g = jax.jit(jax.grad(lambda w: loss(w, *args, **kwargs)))
     return lambda w: np.asarray(g(jax.numpy.asarray(np.asarray(w, dtype=float))))
+
+
+def is_stationary(loss: Callable[..., Any], w: Any, *args: Any, atol: float = 1e-9,
+                  **kwargs: Any) -> bool:
+    """Whether ‖∇_w loss(w, *args)‖ ≤ atol, by automatic differentiation in float64."""
+    if not atol > 0:
+        raise ValueError(f"atol = {atol}; expected a positive tolerance")
+    return bool(np.linalg.norm(gradient(loss, *args, **kwargs)(w)) <= atol)

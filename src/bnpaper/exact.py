@@ -70,3 +70,8 @@ def euler_defect(expr: sp.Expr, d: int = 2) -> sp.Expr:
     """⟨∇expr(w), w⟩, simplified: 0 for a function that is invariant to rescaling w."""
     return sp.simplify(sum(g * s for g, s in zip(gradient(expr, d), weight_symbols(d),
                                                   strict=True)))
+
+
+def is_stationary(expr: sp.Expr, point: Sequence[Any]) -> bool:
+    """Whether ∇expr vanishes exactly at ``point`` (the first-order condition for an optimum)."""
+    return all(g == 0 for g in at(gradient(expr, len(point)), point))
