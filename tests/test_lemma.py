@@ -59,3 +59,14 @@ def test_mismatched_shapes_raise():
 def test_non_finite_points_raise():
     with pytest.raises(ValueError, match="non-finite"):
         lemma.lemma_rhs(np.array([np.nan, 1.0]), np.ones(2))
+
+
+def test_lemma_check_is_vectorized_over_a_grid_of_initializations():
+    w0 = np.array([[1.0, 3.0], [5.0, 3.0]])
+    check = lemma.check_lemma(w0, np.array([1.0, 3.0]), np.array([5.0, 3.0]))
+    assert check.holds.tolist() == [False, True]
+
+
+def test_scalar_point_raises():
+    with pytest.raises(ValueError, match="W0 is a scalar"):
+        lemma.lemma_rhs(1.0, np.ones(2))

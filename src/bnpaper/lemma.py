@@ -28,7 +28,9 @@ def _scalar(v: Any) -> Any:
 
 def _prepare(*points: Any) -> tuple[Any, list[Any]]:
     xp = next((namespace_of(p) for p in points if namespace_of(p) is not np), np)
-    d = np.shape(points[0])[-1] if np.ndim(points[0]) else 0
+    if np.ndim(points[0]) == 0:
+        raise ValueError("W0 is a scalar; expected a point of shape (..., d)")
+    d = np.shape(points[0])[-1]
     out = []
     for name, p in zip(("W0", "direction"), points, strict=False):
         checks.check_weights_shape(p, d, name)
@@ -84,8 +86,10 @@ class LemmaCheck:
     """‖W₀ − W*‖² − (‖W*‖² − ⟨W*, W₀⟩)²/‖W*‖²."""
 
     @property
-    def holds(self) -> bool:
-        """Whether lhs ≤ rhs."""
+    def holds(self) -> Any:
+        """Whether lhs ≤ rhs: a bool, or a bool array for a grid of W₀."""
+        if isinstance(self.lhs, np.ndarray) and self.lhs.dtype != object:
+            return self.lhs <= self.rhs
         return bool(self.lhs <= self.rhs)
 
 
