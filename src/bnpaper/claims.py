@@ -35,6 +35,9 @@ CLAIM_MODULES: tuple[str, ...] = (
     "bnpaper.counterexample",
     "bnpaper.landscape",
     "bnpaper.failure",
+    "bnpaper.affine",
+    "bnpaper.relu",
+    "bnpaper.minibatch",
 )
 """Modules with a ``claims()`` function, in the order of the book's chapters."""
 
