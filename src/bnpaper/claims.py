@@ -38,6 +38,7 @@ CLAIM_MODULES: tuple[str, ...] = (
     "bnpaper.affine",
     "bnpaper.relu",
     "bnpaper.minibatch",
+    "bnpaper.deep",
 )
 """Modules with a ``claims()`` function, in the order of the book's chapters."""
 

@@ -146,7 +146,7 @@ def loss(w: Any, arch: Architecture, data: LearningSet, bn: bool = False) -> Any
     """C(W) (``bn=False``) or Ĉ(W) (``bn=True``): Σᵢ (f(x̄⁽ⁱ⁾) − ȳ⁽ⁱ⁾)². W (P,) → scalar."""
     xp = namespace_of(w)
     out = network_output(w, arch, data.x, bn)
-    return model._squared_error(out, convert(data.y, xp), xp)
+    return model.squared_error(out, convert(data.y, xp), xp)
 
 
 def standard_loss(w: Any, arch: Architecture, data: LearningSet) -> Any:
@@ -283,7 +283,7 @@ def _traced_network(w: Any, big: Architecture, x: Any, act: Any, bn: Any, depth:
 def _traced_loss(w: Any, big: Architecture, x: Any, y: Any, *flags: Any) -> Any:
     from .autodiff import jax_x64
 
-    return model._squared_error(_traced_network(w, big, x, *flags), y, jax_x64().numpy)
+    return model.squared_error(_traced_network(w, big, x, *flags), y, jax_x64().numpy)
 
 
 @cache

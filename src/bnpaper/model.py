@@ -96,7 +96,8 @@ def bn_output(w: Any, data: LearningSet, gamma: Any = 1, beta: Any = 0, eps: flo
                     activation, xp)
 
 
-def _squared_error(out: Any, y: Any, xp: Any) -> Any:
+def squared_error(out: Any, y: Any, xp: Any) -> Any:
+    """Σᵢ (out_i − ȳ⁽ⁱ⁾)² over the batch (last) axis: the loss of outputs ``out`` (..., M)."""
     r = out - y
     s = xp.sum(r * r, axis=-1)
     # np.sum over a 1-d object array returns the bare sympy expression; keep arrays as arrays
@@ -106,11 +107,11 @@ def _squared_error(out: Any, y: Any, xp: Any) -> Any:
 def standard_loss(w: Any, data: LearningSet, activation: Activation = "identity") -> Any:
     """C(w) = Σᵢ (φ_w(x̄⁽ⁱ⁾) − ȳ⁽ⁱ⁾)². w: (..., d) → (...)."""
     xp, _, _, y = _prepare(w, data)
-    return _squared_error(standard_output(w, data, activation), y, xp)
+    return squared_error(standard_output(w, data, activation), y, xp)
 
 
 def bn_loss(w: Any, data: LearningSet, gamma: Any = 1, beta: Any = 0, eps: float = 0.0,
             activation: Activation = "identity", center: bool = True) -> Any:
     """Ĉ(w) = Σᵢ (φ̂_w(x̄⁽ⁱ⁾) − ȳ⁽ⁱ⁾)², γ = 1 and β = 0 unless given. w: (..., d) → (...)."""
     xp, _, _, y = _prepare(w, data)
-    return _squared_error(bn_output(w, data, gamma, beta, eps, activation, center), y, xp)
+    return squared_error(bn_output(w, data, gamma, beta, eps, activation, center), y, xp)
