@@ -153,19 +153,10 @@ def profile_stationary_lines(data: LearningSet) -> list[StationaryLine]:
 def _stationary_lines(x: tuple, y: tuple) -> tuple[StationaryLine, ...]:
     data = LearningSet(to_exact(x), to_exact(y))
     prof = profile_expr(data)
-    common = sp.gcd(*(exact.polynomial_part(g) for g in exact.gradient(prof)))
-    w1, w2 = exact.weight_symbols(2)
     lines = []
-    for factor, _ in sp.factor_list(common)[1]:
-        poly = sp.Poly(factor, w1, w2)
-        if poly.total_degree() != 1:
-            raise ValueError(f"unexpected non-linear stationary set {factor} = 0")
-        a, b = poly.coeff_monomial(w1), poly.coeff_monomial(w2)
+    for a, b in exact.stationary_lines(prof):
         v = (-b, a)
-        tangent = sp.Matrix([-v[1], v[0]])
-        curvature = exact.at((tangent.T * exact.hessian(prof) * tangent)[0], v)
-        if curvature == 0:
-            raise ValueError(f"degenerate stationary line {v}: zero curvature across it")
+        curvature = exact.curvature_across(prof, v)
         gamma = exact.at(optimal_gamma_beta(to_exact(v), data.exact())[0], v)
         lines.append(StationaryLine((a, b), v, "minimum" if curvature > 0 else "maximum",
                                     exact.at(prof, v), gamma))

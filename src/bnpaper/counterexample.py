@@ -76,22 +76,11 @@ def bn_stationary_rays(data: LearningSet, center: bool = True) -> list[Stationar
     if data.d != 2:
         raise ValueError(f"bn_stationary_rays handles d = 2; the data have d = {data.d}")
     c_hat = exact.loss_expr(model.bn_loss, data, center=center)
-    grad = exact.gradient(c_hat)
-    common = sp.gcd(*(exact.polynomial_part(g) for g in grad))
-    w1, w2 = exact.weight_symbols(2)
     rays = []
-    for factor, _ in sp.factor_list(common)[1]:
-        poly = sp.Poly(factor, w1, w2)
-        if poly.total_degree() != 1:
-            raise ValueError(f"unexpected non-linear stationary set {factor} = 0")
-        a, b = poly.coeff_monomial(w1), poly.coeff_monomial(w2)
+    for a, b in exact.stationary_lines(c_hat):
         for sign in (1, -1):
             v = (sign * -b, sign * a)
-            tangent = sp.Matrix([-v[1], v[0]])
-            curvature = exact.at((tangent.T * exact.hessian(c_hat) * tangent)[0], v)
-            if curvature == 0:
-                raise ValueError(f"degenerate stationary ray {v}: zero curvature across it")
-            kind = "minimum" if curvature > 0 else "maximum"
+            kind = "minimum" if exact.curvature_across(c_hat, v) > 0 else "maximum"
             rays.append(StationaryRay(v, kind, exact.at(c_hat, v)))
     return rays
 

@@ -75,3 +75,33 @@ def euler_defect(expr: sp.Expr, d: int = 2) -> sp.Expr:
 def is_stationary(expr: sp.Expr, point: Sequence[Any]) -> bool:
     """Whether ∇expr vanishes exactly at ``point`` (the first-order condition for an optimum)."""
     return all(g == 0 for g in at(gradient(expr, len(point)), point))
+
+
+def stationary_lines(expr: sp.Expr) -> list[tuple[sp.Expr, sp.Expr]]:
+    """The lines a·w₁ + b·w₂ = 0 on which ∇expr vanishes, for a scale-invariant expr in d = 2.
+
+    ∇expr = 0 iff both partial derivatives vanish; the polynomial parts of their numerators
+    have a greatest common divisor whose linear factors are the lines. Returns the (a, b).
+    """
+    common = sp.gcd(*(polynomial_part(g) for g in gradient(expr)))
+    w1, w2 = weight_symbols(2)
+    lines = []
+    for factor, _ in sp.factor_list(common)[1]:
+        poly = sp.Poly(factor, w1, w2)
+        if poly.total_degree() != 1:
+            raise ValueError(f"unexpected non-linear stationary set {factor} = 0")
+        lines.append((poly.coeff_monomial(w1), poly.coeff_monomial(w2)))
+    return lines
+
+
+def curvature_across(expr: sp.Expr, v: Sequence[Any]) -> sp.Expr:
+    """tᵀ H(v) t with t = (−v₂, v₁): the second derivative of expr across the ray through v.
+
+    Along the ray a scale-invariant expr is constant, so its sign says minimum or maximum;
+    raises ValueError where it is 0 (degenerate, undecided at second order).
+    """
+    tangent = sp.Matrix([-v[1], v[0]])
+    curvature = at((tangent.T * hessian(expr) * tangent)[0], v)
+    if curvature == 0:
+        raise ValueError(f"degenerate stationary ray {tuple(v)}: zero curvature across it")
+    return curvature
