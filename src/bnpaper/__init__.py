@@ -1,11 +1,17 @@
 """bnpaper: the mathematics and numerics of the executable edition of *Batch normalization
 does not improve initialization* (Dannemann & Junike, arXiv:2502.17913).
 
-Modules, each named for what it holds (and used by the chapter its docstring names):
-``paper`` (the published facts), ``data`` (learning sets), ``namespace`` (one formula for
-sympy, numpy and JAX), ``model`` (neuron, BN, the losses C and Ĉ), ``exact`` (sympy calculus),
-``counterexample`` (the paper's derivation), ``lemma`` (Lemma 4.5 and distances),
-``autodiff`` (JAX gradients), ``plots`` (the book's figures).
+Modules, each named for what it holds (its docstring names the chapter that uses it):
+
+- the paper: ``paper`` (the published facts), ``data`` (learning sets), ``namespace`` (one
+  formula for sympy, numpy and JAX), ``model`` (neuron, BN, the losses C and Ĉ), ``exact``
+  (sympy calculus), ``counterexample`` (the paper's derivation), ``lemma`` (Lemma 4.5 and
+  distances), ``autodiff`` (JAX gradients), ``plots`` (figures), ``gluing`` (numbers into
+  the prose), ``checks`` (input errors);
+- follow-up checks: ``landscape``, ``failure``, ``affine`` (learned γ and β), ``relu`` and
+  ``sectors``, ``minibatch`` (mini-batches and ε);
+- beyond the paper: ``general`` (any linear neuron), ``random_sets``, ``deep``;
+- ``claims`` and ``__main__`` (``python -m bnpaper verify``).
 """
 
 from .data import LearningSet, counterexample_set, make_learning_set
