@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from . import checks
-from .namespace import to_exact
+from .namespace import is_jax, to_exact
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,9 @@ class LearningSet:
 
     def __post_init__(self) -> None:
         checks.check_learning_set(self.x, self.y)
-        if not (_is_object(self.x) or _is_object(self.y)):
+        # JAX tracers (a set built inside jit/vmap) hold no values to check yet; their
+        # concrete arrays are checked where they are made, before tracing.
+        if not (_is_object(self.x) or _is_object(self.y) or is_jax(self.x) or is_jax(self.y)):
             checks.finite_array(self.x, "x")
             checks.finite_array(self.y, "y")
 

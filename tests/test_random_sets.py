@@ -1,0 +1,135 @@
+"""Monte Carlo over random learning sets (chapter *How often, on random data*): the closed
+form against independent integration and simulation, and the sampler's stated distribution."""
+
+import numpy as np
+import pytest
+
+from bnpaper import autodiff, general, lemma, model, random_sets
+from bnpaper.data import LearningSet
+
+
+def share_by_angular_integration(alpha, n=400_000):
+    """Lemma 4.5's failure share among ⟨W₀, u⟩ > 0, by evaluating the lemma on a fine
+    grid of directions in the plane (no closed form)."""
+    theta = (np.arange(n) + 0.5) * 2 * np.pi / n
+    w0 = np.stack([np.cos(theta), np.sin(theta)], axis=-1)
+    u, v = np.array([1.0, 0.0]), np.array([np.cos(alpha), np.sin(alpha)])
+    check = lemma.check_lemma(w0, u, v)
+    covered = w0 @ u > 0
+    return np.sum(covered & (check.lhs > check.rhs)) / np.sum(covered)
+
+
+@pytest.mark.parametrize("alpha", [1e-3, 0.3, 1.0, 2.0, 3.0, np.pi - 1e-3])
+def test_closed_form_share_equals_angular_integration_in_the_plane(alpha):
+    assert random_sets.failure_fraction(alpha) == pytest.approx(
+        share_by_angular_integration(alpha), abs=1e-4)
+
+
+def test_share_is_zero_when_w_star_lies_on_the_bn_ray_and_above_one_half_otherwise():
+    assert random_sets.failure_fraction(0.0) == 0
+    assert np.all(random_sets.failure_fraction(np.linspace(1e-6, np.pi, 50)) > 0.5)
+
+
+@pytest.mark.parametrize("d", [2, 3, 5, 8])
+def test_monte_carlo_share_matches_the_closed_form_in_every_dimension(d):
+    rng = np.random.default_rng(d)
+    w_star, v_hat = rng.normal(size=(2, d))
+    w0 = rng.normal(size=(400_000, d))
+    check = lemma.check_lemma(w0, w_star, v_hat)
+    covered = w0 @ w_star > 0
+    k, n = np.sum(covered & (check.lhs > check.rhs)), np.sum(covered)
+    p = random_sets.failure_fraction(general.angle(w_star, v_hat))
+    assert abs(k - n * p) / np.sqrt(n * p * (1 - p)) < 4
+
+
+def test_pooled_z_is_small_for_the_right_formula_and_large_for_a_wrong_one():
+    cell = random_sets.analyse_cell(3, 10, 200, 2000, seed=1)
+    assert abs(random_sets.pooled_z(cell)) < 4
+    wrong = random_sets.Cell(cell.d, cell.m, cell.alpha / 2, cell.scaled_gradient,
+                             cell.covered, cell.fails, cell.excess)
+    assert abs(random_sets.pooled_z(wrong)) > 10
+
+
+def test_wilson_interval_matches_the_textbook_value():
+    lo, hi = random_sets.wilson_interval(5, 10)
+    assert (float(lo), float(hi)) == pytest.approx((0.2366, 0.7634), abs=1e-4)
+    lo, hi = random_sets.wilson_interval(0, 20)
+    assert float(lo) == pytest.approx(0, abs=1e-12) and float(hi) == pytest.approx(0.1611,
+                                                                                  abs=1e-4)
+
+
+def test_sampler_is_seeded_and_follows_the_stated_distribution():
+    dist = random_sets.SetDistribution(input_mean=2.0, slope_std=1.0, offset=-1.5, noise=0.3)
+    x, y = random_sets.sample_sets(4000, 50, 3, seed=7, dist=dist)
+    again = random_sets.sample_sets(4000, 50, 3, seed=7, dist=dist)
+    np.testing.assert_array_equal(x, again[0])
+    assert x.mean() == pytest.approx(2.0, abs=0.01) and x.std() == pytest.approx(1.0, abs=0.01)
+    # per set: an OLS fit with intercept recovers offset and noise level
+    ones = np.ones((50, 1))
+    fits = [np.linalg.lstsq(np.hstack([xi, ones]), yi, rcond=None) for xi, yi in zip(x, y,
+                                                                                    strict=True)]
+    assert np.mean([f[0][-1] for f in fits]) == pytest.approx(-1.5, abs=0.02)
+    assert np.sqrt(np.mean([f[1][0] / 46 for f in fits])) == pytest.approx(0.3, abs=0.005)
+
+
+def test_random_sets_never_make_w_star_stationary_and_gradient_matches_autodiff():
+    cell = random_sets.analyse_cell(2, 5, 300, 10, seed=3)
+    assert np.all(cell.alpha > 0) and np.all(cell.scaled_gradient > 0)
+    x, y = random_sets.sample_sets(300, 5, 2, seed=3)
+    w_star, _ = general.slopes(x, y)
+    for i in range(0, 300, 60):
+        data = LearningSet(x[i], y[i])
+        grad = autodiff.gradient(model.bn_loss, data)(w_star[i])
+        assert np.linalg.norm(w_star[i]) * np.linalg.norm(grad) == pytest.approx(
+            cell.scaled_gradient[i], rel=1e-9)
+
+
+def test_monte_carlo_counts_match_a_per_set_recount():
+    cell = random_sets.analyse_cell(2, 10, 5, 500, seed=4)
+    x, y = random_sets.sample_sets(5, 10, 2, seed=4)
+    w_star, v_hat = general.slopes(x, y)
+    w0 = np.random.default_rng((4, 1)).normal(size=(5, 500, 2))
+    for i in range(5):
+        fails = [p @ w_star[i] > 0 and not lemma.check_lemma(p, w_star[i], v_hat[i]).holds
+                 for p in w0[i]]
+        assert cell.fails[i] == sum(fails)
+
+
+def test_sweep_skips_rank_deficient_sizes_and_summaries_have_fixed_formats():
+    valid, excluded = random_sets.valid_grid((2, 3, 5), (3, 5, 10, 50))
+    assert excluded == [(3, 3), (5, 3), (5, 5)] and len(valid) == 9
+    cells = random_sets.sweep(ds=(2,), ms=(3, 10), n_sets=20, n_init=100, seed=0)
+    table = random_sets.summary_markdown(cells)
+    assert table.count("\n") == 2 + len(cells)
+    assert "| (2, 3) | 20 | 0 |" in table
+
+
+def test_invalid_sizes_and_angles_raise():
+    with pytest.raises(ValueError, match="M = 3 < d \\+ 1 = 4"):
+        random_sets.sample_sets(5, 3, 3, seed=0)
+    with pytest.raises(ValueError, match="M = 1"):
+        random_sets.sample_sets(5, 1, 1, seed=0)
+    with pytest.raises(ValueError, match="n_sets = 0"):
+        random_sets.sample_sets(0, 5, 2, seed=0)
+    with pytest.raises(ValueError, match="d = 2.5"):
+        random_sets.sample_sets(3, 5, 2.5, seed=0)
+    with pytest.raises(ValueError, match="0 ≤ α ≤ π"):
+        random_sets.failure_fraction(-0.1)
+    with pytest.raises(ValueError, match="0 ≤ k ≤ n"):
+        random_sets.wilson_interval(5, 3)
+
+
+def test_claims_hold():
+    claims = random_sets.claims()
+    assert claims and all(c.holds for c in claims), [c.key for c in claims if not c.holds]
+
+
+def test_violations_are_at_most_four_sin_half_alpha_times_the_squared_norm():
+    rng = np.random.default_rng(5)
+    for alpha in (1e-3, 0.1, 1.0, 2.5):
+        u, v = np.array([1.0, 0.0, 0.0]), np.array([np.cos(alpha), np.sin(alpha), 0.0])
+        w0 = rng.normal(size=(20_000, 3))
+        check = lemma.check_lemma(w0, u, v)
+        excess = (check.lhs - check.rhs) / np.sum(w0 * w0, axis=1)
+        covered = w0 @ u > 0
+        assert excess[covered].max() <= 4 * np.sin(alpha / 2) + 1e-12
