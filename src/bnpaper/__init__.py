@@ -10,7 +10,8 @@ Modules, each named for what it holds (its docstring names the chapter that uses
   the prose), ``checks`` (input errors);
 - follow-up checks: ``landscape``, ``failure``, ``affine`` (learned γ and β), ``relu`` and
   ``sectors``, ``minibatch`` (mini-batches and ε);
-- beyond the paper: ``general`` (any linear neuron), ``random_sets``, ``deep``;
+- beyond the paper: ``general`` (any linear neuron) and ``minimizer``, ``random_sets``,
+  ``distances`` (what is true instead), ``deep``;
 - ``claims`` and ``__main__`` (``python -m bnpaper verify``).
 """
 

@@ -38,6 +38,9 @@ CLAIM_MODULES: tuple[str, ...] = (
     "bnpaper.affine",
     "bnpaper.relu",
     "bnpaper.minibatch",
+    "bnpaper.general",
+    "bnpaper.random_sets",
+    "bnpaper.distances",
     "bnpaper.deep",
 )
 """Modules with a ``claims()`` function, in the order of the book's chapters."""
