@@ -71,10 +71,11 @@ def test_python_m_bnpaper_verify_runs_as_a_command():
     assert "0 failed" in result.stdout.splitlines()[-1]
 
 
-def test_markdown_table_has_a_row_per_claim_and_escapes_pipes():
-    c = claims.Claim("k", "a | b", "s", "—", "r", "m", True)
+def test_markdown_table_has_a_row_per_claim_and_escapes_markdown():
+    c = claims.Claim("k", "a | b", "s", "—", "2*sqrt(3)*x_1", "m", True)
     table = claims.markdown_table([c, c])
     assert table.count("\n") == 3 and "a \\| b" in table
+    assert "2\\*sqrt(3)\\*x\\_1" in table
 
 
 def test_the_claims_page_shows_the_table_verify_prints(every_claim):

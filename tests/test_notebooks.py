@@ -63,3 +63,26 @@ def test_every_glued_figure_carries_an_image(path):
             if text.startswith("<Figure"):
                 assert "application/papermill.record/image/png" in data, (
                     f"{path.name}: a glued figure has no PNG (is a non-inline backend forced?)")
+
+
+def markdown_text(path):
+    return "\n".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"]
+                     if c["cell_type"] == "markdown")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_figure_is_named_captioned_and_referenced_from_the_text(path):
+    text = markdown_text(path)
+    blocks = re.findall(r"```\{glue:figure\}[^\n]*\n(.*?)```", text, flags=re.S)
+    for block in blocks:
+        name = re.search(r"^:name:\s*(\S+)", block, flags=re.M)
+        assert name, f"{path.name}: a figure without :name:\n{block[:200]}"
+        assert re.search(r"^:alt:\s*\S", block, flags=re.M), f"{name[1]} has no alt text"
+        caption = re.sub(r"^:\w+:.*$", "", block, flags=re.M).strip()
+        assert caption, f"{path.name}: figure {name[1]} has no caption"
+        assert f"{{numref}}`{name[1]}`" in text, f"{path.name}: {name[1]} is never referenced"
+
+
+def test_the_chapters_have_figures():
+    with_figures = [p.name for p in NOTEBOOKS if "{glue:figure}" in markdown_text(p)]
+    assert len(with_figures) >= len(NOTEBOOKS) - 1, f"chapters with figures: {with_figures}"

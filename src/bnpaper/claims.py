@@ -66,7 +66,10 @@ def rows(claims: list[Claim]) -> list[tuple[str, ...]]:
 def markdown_table(claims: list[Claim]) -> str:
     """The claims as a Markdown table (the claims chapter glues it)."""
     def esc(cell: str) -> str:
-        return cell.replace("|", "\\|")
+        # Markdown would read sympy's a*b*c as emphasis and a pipe as a new column.
+        for char in "\\|*_`":
+            cell = cell.replace(char, "\\" + char)
+        return cell
 
     lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     lines += ["| " + " | ".join(esc(cell) for cell in row) + " |" for row in rows(claims)]
