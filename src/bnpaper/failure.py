@@ -7,6 +7,8 @@ In the plane, with u = W*/‖W*‖ and v the unit direction of the ray of BN min
 wedge and the failing fraction in closed form (exact for sympy input), and the two numeric
 checks the chapter uses: a fine angular grid and a seeded Monte Carlo estimate with a Wilson
 interval, both evaluating the lemma's sides with :mod:`bnpaper.lemma`, not the closed form.
+The closed form in α (:func:`fraction_from_angle`) and :func:`wilson_interval` also serve
+:mod:`bnpaper.random_sets` (chapter *How often, on random data*), for any dimension d.
 """
 
 from __future__ import annotations
@@ -18,10 +20,13 @@ from typing import Any, Literal
 import numpy as np
 import sympy as sp
 
-from . import checks, lemma, plots
+from . import checks, distances, lemma, plots
 from .namespace import is_exact, to_exact
 
 Among = Literal["all", "admissible"]
+
+CONFIDENCE = 0.95
+"""Default level of the confidence intervals (here and in *How often, on random data*)."""
 
 
 def _plane_vector(a: Any, name: str) -> np.ndarray:
@@ -143,28 +148,49 @@ def rhs_projection_identity() -> sp.Expr:
     return sp.simplify(lemma.lemma_rhs(w0, ws) - projection)
 
 
+def fraction_from_angle(alpha: Any, among: Among = "all") -> Any:
+    """The failing fraction from α = ∠(W*, v) alone: the one closed form of the book.
+
+    ``among="all"``: (π + α)/(4π); ``"admissible"`` (⟨W₀, W*⟩ > 0): (π + α)/(2π); both 0
+    at α = 0. Valid for rotation-invariant W₀ in any dimension d ≥ 2 (the chapter *How
+    often, on random data* uses it for d > 2). Exact (simplified) for a sympy α; otherwise
+    vectorized over an array of angles, returning an array of the same shape.
+    """
+    if among not in ("all", "admissible"):
+        raise ValueError(f"among = {among!r}; expected 'all' or 'admissible'")
+    per_pi = 4 if among == "all" else 2
+    if isinstance(alpha, sp.Basic):
+        if not (alpha.is_number and 0 <= alpha <= sp.pi):
+            raise ValueError(f"α = {alpha} is an angle between vectors; expected 0 ≤ α ≤ π")
+        return sp.Integer(0) if alpha == 0 else sp.simplify((sp.pi + alpha) / (per_pi * sp.pi))
+    alpha = np.asarray(alpha, dtype=float)
+    if np.any((alpha < 0) | (alpha > np.pi)):
+        raise ValueError("α is an angle between vectors; expected 0 ≤ α ≤ π")
+    return np.where(alpha > 0, (np.pi + alpha) / (per_pi * np.pi), 0.0)
+
+
 def failure_fraction(w_star: Any, v: Any, among: Among = "all") -> Any:
     """The fraction of directions of W₀ for which Lemma 4.5 fails.
 
     ``among="all"``: of all directions, (π + α)/(4π); ``"admissible"``: of those with
-    ⟨W₀, W*⟩ > 0, (π + α)/(2π); both 0 when α = 0. For any rotation-invariant random W₀
-    (e.g. Gaussian) these are the probabilities of failure. Exact for sympy input.
+    ⟨W₀, W*⟩ > 0, (π + α)/(2π); both 0 when α = 0 (:func:`fraction_from_angle` at
+    α = ∠(W*, v); the wedge of :func:`failure_wedge` has the matching opening). For any
+    rotation-invariant random W₀ (e.g. Gaussian) these are the probabilities of failure.
+    Exact for sympy input.
     """
-    if among not in ("all", "admissible"):
-        raise ValueError(f"among = {among!r}; expected 'all' or 'admissible'")
-    wedge = failure_wedge(w_star, v)
-    pi = _pi(isinstance(wedge.opening, sp.Basic))
-    share = wedge.opening / (2 * pi if among == "all" else pi)
-    return sp.simplify(share) if isinstance(share, sp.Basic) else float(share)
+    share = fraction_from_angle(angle_between(w_star, v), among)
+    return share if isinstance(share, sp.Basic) else float(share)
 
 
 def fails_closed_form(w0: Any, w_star: Any, v: Any) -> np.ndarray:
-    """The closed-form test ⟨W₀, W*⟩ > 0 and ⟨W₀, v/‖v‖ − W*/‖W*‖⟩ < 0. w0: (..., 2) → (...)."""
+    """The closed-form test ⟨W₀, W*⟩ > 0 and ⟨W₀, v/‖v‖ − W*/‖W*‖⟩ < 0. w0: (..., 2) → (...).
+
+    The angle criterion of :func:`bnpaper.distances.lemma_region` (any d), checked for d = 2.
+    """
     ws, vv, _ = _pair(np.asarray(w_star, dtype=float), np.asarray(v, dtype=float))
     checks.check_weights_shape(w0, 2, "W0")
     w0 = checks.finite_array(w0, "W0")
-    u, vhat = ws / np.linalg.norm(ws), vv / np.linalg.norm(vv)
-    return (w0 @ u > 0) & (w0 @ (vhat - u) < 0)
+    return distances.lemma_region(w0, ws, vv) == distances.LEMMA_REGIONS.index("fails")
 
 
 @dataclass(frozen=True)
@@ -213,7 +239,7 @@ def grid_failure_fraction(w_star: Any, v: Any, n: int = 100_000, among: Among = 
     if n < 1:
         raise ValueError(f"n = {n}; expected at least one direction")
     theta = -np.pi + (np.arange(n) + 0.5) * (2 * np.pi / n)
-    s = sweep(np.stack([np.cos(theta), np.sin(theta)], axis=-1), w_star, v)
+    s = sweep(plots.unit_vectors(theta), w_star, v)
     return _share(s, among)
 
 
@@ -225,19 +251,30 @@ def _share(s: LemmaSweep, among: Among) -> float:
     raise ValueError(f"among = {among!r}; expected 'all' or 'admissible'")
 
 
-def wilson_interval(successes: int, trials: int, level: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval for a binomial proportion at confidence ``level``."""
-    if trials < 1 or not 0 <= successes <= trials:
-        raise ValueError(f"need 0 <= successes <= trials and trials >= 1; "
-                         f"got {successes} of {trials}")
+def z_value(level: float = CONFIDENCE) -> float:
+    """The standard normal quantile z with P(|Z| ≤ z) = level (1.96 for 95 %)."""
     if not 0 < level < 1:
         raise ValueError(f"level = {level}; expected a probability in (0, 1)")
-    z = NormalDist().inv_cdf((1 + level) / 2)
-    p = successes / trials
-    denom = 1 + z**2 / trials
-    center = (p + z**2 / (2 * trials)) / denom
-    half = z * np.sqrt(p * (1 - p) / trials + z**2 / (4 * trials**2)) / denom
-    return float(center - half), float(center + half)
+    return NormalDist().inv_cdf((1 + level) / 2)
+
+
+def wilson_interval(successes: Any, trials: Any, level: float = CONFIDENCE) -> tuple[Any, Any]:
+    """Wilson score interval for a binomial proportion k/n at confidence ``level``.
+
+    Vectorized: counts of any (broadcastable) shapes give arrays of that shape; two scalar
+    counts give two floats.
+    """
+    k, n = np.asarray(successes, dtype=float), np.asarray(trials, dtype=float)
+    if np.any(n < 1) or np.any((k < 0) | (k > n)):
+        raise ValueError(f"expected counts 0 ≤ k ≤ n and n ≥ 1 (k successes of n trials); "
+                         f"got {successes} of {trials}")
+    z = z_value(level)
+    p = k / n
+    denom = 1 + z**2 / n
+    center = (p + z**2 / (2 * n)) / denom
+    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
+    low, high = center - half, center + half
+    return (float(low), float(high)) if low.ndim == 0 else (low, high)
 
 
 @dataclass(frozen=True)
@@ -257,7 +294,7 @@ class MonteCarloEstimate:
 
 
 def monte_carlo_failure(w_star: Any, v: Any, n: int = 1_000_000, seed: int = 0,
-                        among: Among = "all", level: float = 0.95) -> MonteCarloEstimate:
+                        among: Among = "all", level: float = CONFIDENCE) -> MonteCarloEstimate:
     """Estimate the failing fraction from n Gaussian W₀ ~ N(0, I₂) (seeded).
 
     ``among="admissible"`` counts only the draws with ⟨W₀, W*⟩ > 0 as trials.
@@ -310,7 +347,7 @@ def failure_figure(w_star: Any, v: Any, lim: float = 4.0, n: int = 400) -> Any:
     ax.legend(handles, names, loc="lower left", framealpha=0.95, fontsize=8)
 
     theta = np.linspace(-np.pi, np.pi, 2001)
-    unit = np.stack([np.cos(theta), np.sin(theta)], axis=-1)
+    unit = plots.unit_vectors(theta)
     c = sweep(unit, ws, vv)
     margin = np.where(c.admissible, c.lhs - c.rhs, np.nan)
     bx.axhline(0, color="black", lw=0.8)

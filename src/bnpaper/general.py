@@ -341,11 +341,6 @@ def example_rows(sets: dict[str, LearningSet]) -> list[str]:
 # --------------------------------------------------------------------------- figures
 
 
-def _unit_circle(n: int = 1441) -> tuple[np.ndarray, np.ndarray]:
-    theta = np.linspace(-np.pi, np.pi, n)
-    return theta, np.stack([np.cos(theta), np.sin(theta)], axis=-1)
-
-
 def _theta(v: Any) -> float:
     v = np.asarray(v, dtype=float)
     return float(np.degrees(np.arctan2(v[1], v[0])))
@@ -357,7 +352,7 @@ def loss_by_angle_figure(sets: dict[str, LearningSet]) -> Any:
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, len(sets), figsize=(3.6 * len(sets), 4.0), sharey=False)
-    theta, circle = _unit_circle()
+    theta, circle = plots.unit_directions(1441)
     for ax, (title, data) in zip(np.atleast_1d(axes), sets.items(), strict=True):
         num = data.numeric()
         fits = linear_fits(num)

@@ -17,6 +17,7 @@ import sympy as sp
 from . import checks, counterexample, exact, model, plots
 from .data import LearningSet
 from .namespace import is_exact, to_exact
+from .plots import unit_vectors
 
 Loss = Callable[..., Any]
 
@@ -43,15 +44,6 @@ def gradient_function(loss: Loss, data: LearningSet, **kwargs: Any
         return np.stack([np.broadcast_to(p, w.shape[:-1]) for p in parts], axis=-1)
 
     return field
-
-
-def unit_vectors(theta: Any, radius: Any = 1.0) -> np.ndarray:
-    """w = r·(cos θ, sin θ) for each angle θ. theta: (...,) → (..., 2)."""
-    theta = checks.finite_array(theta, "theta")
-    radius = checks.finite_array(radius, "radius")
-    if np.any(radius <= 0):
-        raise ValueError(f"radius must be > 0 (w = 0 is where Ĉ is undefined); got {radius}")
-    return radius[..., None] * np.stack([np.cos(theta), np.sin(theta)], axis=-1)
 
 
 def angle_of(w: Any) -> Any:

@@ -12,7 +12,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 
-from . import model
+from . import checks, model
 from .data import LearningSet
 
 OKABE_ITO = {
@@ -83,10 +83,19 @@ def counterexample_figure(data: LearningSet, w_star: Any, bn_direction: Any, gra
     return fig
 
 
+def unit_vectors(theta: Any, radius: Any = 1.0) -> np.ndarray:
+    """w = r·(cos θ, sin θ) for each angle θ. theta: (...,) → (..., 2)."""
+    theta = checks.finite_array(theta, "theta")
+    radius = checks.finite_array(radius, "radius")
+    if np.any(radius <= 0):
+        raise ValueError(f"radius must be > 0 (w = 0 is where Ĉ is undefined); got {radius}")
+    return radius[..., None] * np.stack([np.cos(theta), np.sin(theta)], axis=-1)
+
+
 def unit_directions(n: int = 721) -> tuple[np.ndarray, np.ndarray]:
     """Angles θ ∈ [−π, π] and the unit weights w = (cos θ, sin θ), shape (n, 2)."""
     theta = np.linspace(-np.pi, np.pi, n)
-    return theta, np.stack([np.cos(theta), np.sin(theta)], axis=-1)
+    return theta, unit_vectors(theta)
 
 
 def _mark_angle(ax: Any, w: Any, label: str, color: str, ls: str = "--") -> None:

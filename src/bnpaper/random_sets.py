@@ -10,15 +10,12 @@ by Monte Carlo (:func:`bnpaper.lemma.check_lemma`, vectorized) and by the closed
 from __future__ import annotations
 
 from dataclasses import dataclass
-from statistics import NormalDist
 from typing import Any
 
 import numpy as np
 
 from . import general, lemma, plots
-
-CONFIDENCE = 0.95
-"""Level of every confidence interval of the chapter."""
+from .failure import CONFIDENCE, fraction_from_angle, wilson_interval, z_value
 
 
 @dataclass(frozen=True)
@@ -63,34 +60,14 @@ def sample_sets(n_sets: int, m: int, d: int, seed: int,
     return x, y
 
 
-def z_value(confidence: float = CONFIDENCE) -> float:
-    """The standard normal quantile z with P(|Z| ≤ z) = confidence (1.96 for 95 %)."""
-    return NormalDist().inv_cdf(0.5 + confidence / 2)
-
-
 def failure_fraction(alpha: Any) -> np.ndarray:
     """(π + α)/(2π): the share of W₀ with ⟨W₀, W*⟩ > 0 for which Lemma 4.5 fails (α > 0).
 
     For Gaussian (any rotation-invariant) W₀ in any dimension d ≥ 2; at α = 0 it is 0.
-    Of *all* W₀ the share is half of this, (π + α)/(4π).
+    Of *all* W₀ the share is half of this, (π + α)/(4π). Vectorized over α; the closed form
+    is :func:`bnpaper.failure.fraction_from_angle`.
     """
-    alpha = np.asarray(alpha, dtype=float)
-    if np.any((alpha < 0) | (alpha > np.pi)):
-        raise ValueError("α is an angle between vectors; expected 0 ≤ α ≤ π")
-    return np.where(alpha > 0, (np.pi + alpha) / (2 * np.pi), 0.0)
-
-
-def wilson_interval(k: Any, n: Any, confidence: float = CONFIDENCE
-                    ) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval for a binomial proportion k/n (vectorized)."""
-    k, n = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
-    if np.any(n <= 0) or np.any((k < 0) | (k > n)):
-        raise ValueError("expected counts 0 ≤ k ≤ n and n > 0")
-    z = z_value(confidence)
-    p = k / n
-    centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
-    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
-    return centre - half, centre + half
+    return fraction_from_angle(np.asarray(alpha, dtype=float), "admissible")
 
 
 @dataclass(frozen=True)
@@ -191,8 +168,8 @@ class CellSummary:
 def summarize(cell: Cell, stationary_tol: float = general.PARALLEL_TOL) -> CellSummary:
     """The table row of one cell."""
     frac = cell.fraction
-    half = z_value() * frac.std(ddof=1) / np.sqrt(frac.size)
-    lo, hi = wilson_interval(cell.fails, cell.covered)
+    half = z_value(CONFIDENCE) * frac.std(ddof=1) / np.sqrt(frac.size)
+    lo, hi = wilson_interval(cell.fails, cell.covered, CONFIDENCE)
     closed = failure_fraction(cell.alpha)
     q = np.degrees(np.quantile(cell.alpha, [0.05, 0.5, 0.95]))
     return CellSummary(cell.label, int(frac.size),
@@ -260,7 +237,7 @@ def fraction_figure(cells: list[Cell]) -> Any:
     fig, (left, right) = plt.subplots(1, 2, figsize=(11.5, 4.4),
                                       gridspec_kw={"width_ratios": [1.2, 1]})
     for c in cells:
-        lo, hi = wilson_interval(c.fails, c.covered)
+        lo, hi = wilson_interval(c.fails, c.covered, CONFIDENCE)
         sel = slice(None, None, 5)  # every fifth set keeps the scatter readable
         deg, frac = np.degrees(c.alpha[sel]), c.fraction[sel]
         left.errorbar(deg, frac, yerr=[frac - lo[sel], hi[sel] - frac], fmt="o", ms=3,

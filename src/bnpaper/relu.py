@@ -312,8 +312,8 @@ def bn_relu_gradient_at(data: LearningSet, w: tuple[Any, Any]) -> list[sp.Expr]:
 # --- Independent numerics: a fine angular grid, refined -----------------------------------
 
 def unit_directions(theta: np.ndarray) -> np.ndarray:
-    """(cos θ, sin θ) for every angle: shape (..., 2)."""
-    return np.stack([np.cos(theta), np.sin(theta)], axis=-1)
+    """(cos θ, sin θ) for every angle: shape (..., 2) (:func:`bnpaper.plots.unit_vectors`)."""
+    return plots.unit_vectors(theta)
 
 
 def angular_profile(data: LearningSet, n: int = 3600, activation: str = "relu"
