@@ -93,6 +93,7 @@ def main() -> int:
         size = sum(p.stat().st_size for p in files)
         pages = [p for p in files if p.suffix == ".html"]
         largest = max(pages, key=lambda p: p.stat().st_size)
+        largest_kib, largest_name = largest.stat().st_size / 2**10, largest.relative_to(html)
         mathjax = sum(p.stat().st_size for p in files if "mathjax" in p.parts)
     ratio = t_nbval / t_floor
     print(f"bnpaper bench: medians of {runs} runs, {len(NOTEBOOKS)} notebooks")
@@ -102,8 +103,7 @@ def main() -> int:
     print(f"  no-change rebuild         {t_rebuild:7.1f} s   ({t_rebuild / t_clean:.0%} of clean)")
     print(f"  built site                {size / 2**20:7.1f} MiB  "
           f"(MathJax {mathjax / 2**20:.1f} MiB)")
-    print(f"  largest page              {largest.stat().st_size / 2**10:7.1f} KiB  "
-          f"({largest.relative_to(html)})")
+    print(f"  largest page              {largest_kib:7.1f} KiB  ({largest_name})")
     return 0
 
 

@@ -6,8 +6,10 @@ train (learned γ and β, ReLU, deep networks). JAX is imported on first use.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -20,6 +22,14 @@ def jax_x64() -> Any:
 
     jax.config.update("jax_enable_x64", True)
     jax.config.update("jax_platforms", "cpu")
+    # XLA's compiled code is kept on disk between kernels (JAX's persistent compilation
+    # cache): every chapter still runs all of its computations, but the second and later
+    # runs skip recompiling the same programs. BNPAPER_JAX_CACHE="" turns it off.
+    cache = os.environ.get("BNPAPER_JAX_CACHE", str(Path.home() / ".cache" / "bnpaper-jax"))
+    if cache:
+        jax.config.update("jax_compilation_cache_dir", cache)
+        jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
+        jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
     return jax
 
 
