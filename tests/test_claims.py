@@ -86,3 +86,15 @@ def test_the_claims_page_shows_the_table_verify_prints(every_claim):
               and o["metadata"].get("scrapbook", {}).get("name") == "claims_table"]
     assert stored, "the claims chapter glues no 'claims_table'"
     assert "".join(stored[0]) == claims.markdown_table(every_claim)
+
+
+def test_every_module_with_claims_is_registered():
+    import importlib
+    import pkgutil
+
+    import bnpaper
+
+    with_claims = {f"bnpaper.{m.name}" for m in pkgutil.iter_modules(bnpaper.__path__)
+                   if m.name != "claims"
+                   and hasattr(importlib.import_module(f"bnpaper.{m.name}"), "claims")}
+    assert with_claims == set(claims.CLAIM_MODULES)
