@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import sympy as sp
 
-from . import exact, lemma, model, plots
+from . import exact, general, lemma, model, plots
 from .data import LearningSet, counterexample_set
 from .namespace import to_exact
 from .sectors import (
@@ -360,11 +360,10 @@ def numeric_local_minima(data: LearningSet, n: int = 36_000, iters: int = 80,
 
 
 def angle_between(a: Any, b: Any) -> float:
-    """The angle in radians, in [0, π], between two nonzero directions a and b."""
+    """The angle in radians, in [0, π], between two nonzero directions a and b (exact input
+    is fine); :func:`bnpaper.general.angle`, which stays accurate for tiny angles."""
     u, v = (np.array(exact.to_floats(tuple(p))) for p in (a, b))
-    if not (np.any(u) and np.any(v)):
-        raise ValueError(f"directions {a} and {b}: expected nonzero vectors")
-    return float(np.arccos(np.clip(u @ v / np.linalg.norm(u) / np.linalg.norm(v), -1, 1)))
+    return float(general.angle(u, v))
 
 
 def grid_minimum(loss: Any, data: LearningSet, lim: float = 10.0, n: int = 2001,
