@@ -86,3 +86,11 @@ def test_every_figure_is_named_captioned_and_referenced_from_the_text(path):
 def test_the_chapters_have_figures():
     with_figures = [p.name for p in NOTEBOOKS if "{glue:figure}" in markdown_text(p)]
     assert len(with_figures) >= len(NOTEBOOKS) - 1, f"chapters with figures: {with_figures}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_stores_no_execution_timestamps(path):
+    # `make execute` drops them, so re-running an unchanged chapter changes no byte.
+    stamped = [c.get("id") for c in json.loads(path.read_text())["cells"]
+               if "execution" in c.get("metadata", {})]
+    assert not stamped, f"{path.name}: cells with timing metadata {stamped}; run `make execute`"
