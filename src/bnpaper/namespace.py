@@ -12,7 +12,7 @@ call uses is decided by the weights it is given:
 
 from __future__ import annotations
 
-from types import ModuleType, SimpleNamespace
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -80,7 +80,3 @@ def convert(a: Any, xp: Any) -> Any:
         return np.asarray(a, dtype=float)
     return xp.asarray(np.asarray(a, dtype=float)) if not is_jax(a) else a
 
-
-def is_numpy(xp: ModuleType | SimpleNamespace) -> bool:
-    """True when ``xp`` is plain numpy (the path whose values we can check eagerly)."""
-    return xp is np
