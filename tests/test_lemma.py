@@ -70,3 +70,8 @@ def test_lemma_check_is_vectorized_over_a_grid_of_initializations():
 def test_scalar_point_raises():
     with pytest.raises(ValueError, match="W0 is a scalar"):
         lemma.lemma_rhs(1.0, np.ones(2))
+
+
+def test_a_mismatched_w_star_is_named_in_the_error():
+    with pytest.raises(ValueError, match=r"W\* has shape \(3,\)"):
+        lemma.lemma_rhs(np.ones(2), np.ones(3))

@@ -26,13 +26,14 @@ def _scalar(v: Any) -> Any:
     return v.item() if isinstance(v, np.ndarray) and v.ndim == 0 else v
 
 
-def _prepare(*points: Any) -> tuple[Any, list[Any]]:
+def _prepare(*points: Any, names: tuple[str, str] = ("W0", "direction")
+             ) -> tuple[Any, list[Any]]:
     xp = next((namespace_of(p) for p in points if namespace_of(p) is not np), np)
     if np.ndim(points[0]) == 0:
         raise ValueError("W0 is a scalar; expected a point of shape (..., d)")
     d = np.shape(points[0])[-1]
     out = []
-    for name, p in zip(("W0", "direction"), points, strict=False):
+    for name, p in zip(names, points, strict=True):
         checks.check_weights_shape(p, d, name)
         if xp is np:
             checks.finite_array(p, name)
@@ -50,7 +51,7 @@ def lemma_rhs(w0: Any, w_star: Any) -> Any:
 
     It equals the squared distance from W₀ to the line ℝ·W* (chapter 3).
     """
-    xp, (w0, ws) = _prepare(w0, w_star)
+    xp, (w0, ws) = _prepare(w0, w_star, names=("W0", "W*"))
     _check_nonzero(ws, xp, "W*")
     diff = w0 - ws
     nsq = _dot(ws, ws, xp)
