@@ -46,17 +46,10 @@ else
 	$(BIN)/python -m pytest -m site tests/site/test_links.py
 endif
 
-# nbclient records when each cell ran; those timestamps are dropped so a re-run that
-# changes nothing else leaves the notebook unchanged.
-STRIP_TIMING := import json, sys; \
-  [(nb := json.load(open(p)), [c.get("metadata", {}).pop("execution", None) for c in nb["cells"]], \
-    json.dump(nb, open(p, "w"), indent=1, ensure_ascii=False), open(p, "a").write("\n")) \
-   for p in sys.argv[1:]]
-
 execute: $(STAMP)
 	cd book && for nb in *.ipynb; do echo "executing $$nb"; \
 	  ../$(BIN)/jupyter-execute --inplace --timeout=600 "$$nb" || exit 1; done
-	$(BIN)/python -c '$(STRIP_TIMING)' book/*.ipynb
+	$(BIN)/python tests/tidy_notebooks.py book/*.ipynb  # no timestamps, stable streams
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests conftest.py

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from .tidy_notebooks import tidy
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
 
@@ -94,3 +96,10 @@ def test_notebook_stores_no_execution_timestamps(path):
     stamped = [c.get("id") for c in json.loads(path.read_text())["cells"]
                if "execution" in c.get("metadata", {})]
     assert not stamped, f"{path.name}: cells with timing metadata {stamped}; run `make execute`"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_tidy(path):
+    # What `make execute` leaves: tidying a committed notebook again changes nothing.
+    nb = json.loads(path.read_text())
+    assert tidy(json.loads(path.read_text())) == nb, f"{path.name}: run `make execute`"
