@@ -9,6 +9,20 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Evidence(StrEnum):
+    """What kind of evidence stands behind a claim (a column of the claims table)."""
+
+    DERIVED = "derived independently"
+    """Re-derived by a computation that did not use the claim to build its data."""
+    BUILT_FROM = "built from it"
+    """Consistent with the facts the data were built from: it cannot confirm anything."""
+    ESTIMATE = "estimate with interval"
+    """A numerical (e.g. Monte Carlo) estimate, stated with its confidence interval."""
+    BOUND = "bound"
+    """A numerical quantity shown to lie below (or above) a stated bound."""
 
 
 @dataclass(frozen=True)
@@ -29,6 +43,8 @@ class Claim:
     """How it was derived (exact sympy, closed form, Monte Carlo, …)."""
     holds: bool
     """Whether the derivation confirms the claim."""
+    evidence: Evidence | None = None
+    """The kind of evidence (:class:`Evidence`); every registered claim must name one."""
 
 
 CLAIM_MODULES: tuple[str, ...] = (

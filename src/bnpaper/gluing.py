@@ -2,12 +2,14 @@
 
 Every number in the prose comes through here: exact values as LaTeX
 (``{glue:md}`key:myst```; the ``:myst`` makes the role typeset the math), decimals as
-Python floats (``{glue:text}`key:.4f```; NumPy scalars would print as ``np.float64(...)``,
-MyST-NB #610), words as strings, figures with ``{glue:figure}``.
+text already rounded to the digits the prose shows (``{glue:text}`key```, so the stored
+output is the same on every CPU), rounding noise as a bound (``< 10^{-9}``), words as
+strings, figures with ``{glue:figure}``.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import sympy as sp
@@ -28,10 +30,55 @@ def glue_equation(key: str, value: Any, prefix: str = "") -> None:
 
 
 def glue_number(key: str, value: Any) -> float:
-    """Glue a number as a Python float, for ``{glue:text}`key:.4f```; returns the float."""
+    """Deprecated: glues the full-precision float, whose last digits differ between CPUs.
+
+    Use :func:`glue_decimal` (rounded text) or :func:`glue_bound` (rounding noise) instead.
+    """
     number = float(sp.N(value, 30)) if isinstance(value, sp.Basic) else float(value)
     glue(key, number, display=False)
     return number
+
+
+def glue_decimal(key: str, value: Any, fmt: str = ".4f") -> str:
+    """Glue a number as text already rounded to ``fmt``, for ``{glue:text}`key```.
+
+    The book's output policy: a float reaches an output only at the precision the prose
+    shows, so the stored output is the same on every CPU (nbval compares it as text).
+    Returns the glued string.
+    """
+    number = float(sp.N(value, 30)) if isinstance(value, sp.Basic) else float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"glue_decimal({key!r}) got a non-finite value {number}")
+    text = format(number, fmt)
+    if text.lstrip("-").strip("0.") == "" and text.startswith("-"):
+        text = text[1:]  # "-0.0000" is rounding noise of a zero: show "0.0000"
+    glue(key, text, display=False)
+    return text
+
+
+def latex_power_of_ten(bound: float) -> str:
+    """``1e-9`` → ``10^{-9}``; other bounds in LaTeX's ``a \\times 10^{k}`` form."""
+    if not (math.isfinite(bound) and bound > 0):
+        raise ValueError(f"a bound must be finite and positive, got {bound}")
+    mantissa, exponent = f"{bound:e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    power = f"10^{{{int(exponent)}}}"
+    return power if mantissa == "1" else f"{mantissa} \\times {power}"
+
+
+def glue_bound(key: str, value: Any, bound: float) -> str:
+    """Glue ``< bound`` for a quantity that is rounding noise (a gradient at an optimum,
+    a residual, the gap between two methods), for ``{glue:md}`key:myst```.
+
+    Raises if ``|value| >= bound``: the chapter then fails instead of printing a false bound.
+    Returns the glued LaTeX.
+    """
+    number = abs(float(sp.N(value, 30)) if isinstance(value, sp.Basic) else float(value))
+    if not number < bound:  # also catches NaN
+        raise ValueError(f"glue_bound({key!r}): |value| = {number:.3e} is not below {bound:g}")
+    latex = f"< {latex_power_of_ten(bound)}"
+    glue(key, Markdown(f"${latex}$"), display=False)
+    return latex
 
 
 def glue_int(key: str, value: Any) -> int:
