@@ -30,6 +30,44 @@ def test_claim_keys_are_unique_and_the_paper_has_four(every_claim):
     assert [k for k in keys if k.startswith("paper-")] == [f"paper-{i}" for i in range(1, 5)]
 
 
+def test_every_registered_claim_names_its_kind_of_evidence(every_claim):
+    unstated = [c.key for c in every_claim if not isinstance(c.evidence, claims.Evidence)]
+    assert not unstated, f"claims that name no kind of evidence: {unstated}"
+
+
+def test_the_facts_the_labels_were_built_from_say_so_and_two_checks_are_independent():
+    by_key = {c.key: c for c in claims.all_claims(("bnpaper.counterexample",))}
+    assert by_key["paper-1"].evidence is claims.Evidence.BUILT_FROM
+    assert by_key["paper-3"].evidence is claims.Evidence.BUILT_FROM
+    # what does confirm the reconstruction: the printed digits, and minima (not maxima)
+    assert by_key["paper-2"].evidence is claims.Evidence.DERIVED
+    assert by_key["book-recon-1"].evidence is claims.Evidence.DERIVED
+    assert by_key["book-recon-1"].holds and "minima" in by_key["book-recon-1"].statement
+
+
+def test_both_tables_show_the_evidence_column():
+    c = claims.Claim("k", "s", "src", "—", "1", "m", True, claims.Evidence.BUILT_FROM)
+    none = claims.Claim("j", "s", "src", "—", "1", "m", True)
+    for table in (claims.markdown_table([c, none]), claims.text_table([c, none])):
+        assert "evidence" in table.splitlines()[0]
+        assert "built from it" in table and claims.UNSTATED in table
+
+
+def test_verify_one_module_derives_only_its_claims(capsys):
+    assert cli.main(["verify", "--module", "bnpaper.counterexample"]) == 0
+    out = capsys.readouterr().out
+    assert "paper-1" in out and "relu-1" not in out
+    assert out.strip().endswith("5 confirmed, 0 failed")
+
+
+def test_verify_rejects_a_module_without_registered_claims():
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["verify", "--module", "bnpaper.model"])
+    assert exc.value.code == 2
+    with pytest.raises(ValueError, match="no registered claims"):
+        claims.all_claims(("bnpaper.model",))
+
+
 def test_verify_prints_every_claim_and_exits_zero(capsys, every_claim):
     assert cli.main(["verify"]) == 0
     out = capsys.readouterr().out

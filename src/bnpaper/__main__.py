@@ -1,6 +1,7 @@
 """Command line: ``python -m bnpaper verify`` re-derives every claim and prints the table.
 
-Exits 0 if every claim is confirmed, 1 if any fails (naming it), 2 on a usage error.
+``--module bnpaper.relu`` (repeatable) re-derives only that module's claims. Exits 0 if every
+claim is confirmed, 1 if any fails (naming it), 2 on a usage error.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ import sys
 from . import claims as claims_module
 
 
-def verify(markdown: bool = False) -> int:
-    """Derive every claim afresh, print the table, return the exit status."""
-    claims = claims_module.all_claims()
+def verify(markdown: bool = False, modules: tuple[str, ...] | None = None) -> int:
+    """Derive every claim afresh (or those of ``modules``), print the table, return the exit
+    status."""
+    claims = claims_module.all_claims(modules)
     table = claims_module.markdown_table if markdown else claims_module.text_table
     print(table(claims))
     print()
@@ -32,9 +34,13 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     v = sub.add_parser("verify", help="re-derive every claim, print the table, exit 1 on failure")
     v.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    v.add_argument("--module", action="append", metavar="MODULE",
+                   choices=claims_module.CLAIM_MODULES,
+                   help="only this module's claims (repeatable), e.g. bnpaper.relu")
     args = parser.parse_args(argv)
     if args.command == "verify":
-        return verify(markdown=args.markdown)
+        return verify(markdown=args.markdown,
+                      modules=None if args.module is None else tuple(args.module))
     return 2  # unreachable: argparse rejects unknown commands
 
 

@@ -63,20 +63,37 @@ CLAIM_MODULES: tuple[str, ...] = (
 
 
 def all_claims(modules: tuple[str, ...] | None = None) -> list[Claim]:
-    """Derive every claim afresh, module by module (default: :data:`CLAIM_MODULES`)."""
+    """Derive every claim afresh, module by module (default: :data:`CLAIM_MODULES`).
+
+    Raises ValueError for a module that is not in :data:`CLAIM_MODULES`.
+    """
+    chosen = CLAIM_MODULES if modules is None else tuple(modules)
+    unknown = [name for name in chosen if name not in CLAIM_MODULES]
+    if unknown:
+        raise ValueError(f"modules {unknown} have no registered claims; expected some of "
+                         f"{', '.join(CLAIM_MODULES)}")
     out: list[Claim] = []
-    for name in CLAIM_MODULES if modules is None else modules:
+    for name in chosen:
         out.extend(importlib.import_module(name).claims())
     return out
 
 
-COLUMNS = ("claim", "statement", "source", "paper", "reproduced", "method", "status")
+COLUMNS = ("claim", "statement", "source", "paper", "reproduced", "method", "evidence",
+           "status")
+
+UNSTATED = "unstated"
+"""The evidence cell of a claim that names no :class:`Evidence` (a test forbids it)."""
+
+
+def evidence_cell(claim: Claim) -> str:
+    """The evidence column's text: the kind's words, or :data:`UNSTATED`."""
+    return UNSTATED if claim.evidence is None else Evidence(claim.evidence).value
 
 
 def rows(claims: list[Claim]) -> list[tuple[str, ...]]:
     """The table's rows, the same cells for the terminal and for the book's page."""
     return [(c.key, c.statement, c.source, c.paper_value, c.reproduced, c.method,
-             "confirmed" if c.holds else "FAILED") for c in claims]
+             evidence_cell(c), "confirmed" if c.holds else "FAILED") for c in claims]
 
 
 def markdown_table(claims: list[Claim]) -> str:
