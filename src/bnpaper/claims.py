@@ -55,6 +55,7 @@ CLAIM_MODULES: tuple[str, ...] = (
     "bnpaper.relu",
     "bnpaper.minibatch",
     "bnpaper.general",
+    "bnpaper.scope",
     "bnpaper.random_sets",
     "bnpaper.distances",
     "bnpaper.deep",
