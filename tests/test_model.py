@@ -143,3 +143,25 @@ def test_exact_path_stays_exact_without_floats():
     with_eps = model.bn_loss(to_exact((1, 3)), bnpaper.counterexample_set(), eps=0.5)
     assert not with_eps.atoms(sp.Float)
     assert float(with_eps) == pytest.approx(model.bn_loss(np.array([1.0, 3.0]), DATA, eps=0.5))
+
+
+def test_a_negative_eps_raises_instead_of_returning_a_number():
+    with pytest.raises(ValueError, match=r"^eps = -1.0; expected ε ≥ 0"):
+        model.bn_loss(np.array([1.0, 3.0]), DATA, eps=-1.0)
+
+
+def test_a_nan_gamma_raises_instead_of_returning_nan():
+    with pytest.raises(ValueError, match=r"^gamma has a non-finite entry"):
+        model.bn_loss(np.array([1.0, 3.0]), DATA, gamma=float("nan"))
+
+
+def test_a_string_for_w_is_a_type_error_naming_w():
+    with pytest.raises(TypeError, match=r"^w has type str; expected an array of shape"):
+        model.bn_loss("1, 3", DATA)
+
+
+def test_overflow_is_an_error_naming_the_inputs_not_an_inf_or_nan():
+    with pytest.raises(ValueError, match="not finite: float64 overflows for weights w"):
+        model.bn_loss(np.array([1e200, 1e200]), DATA)
+    with pytest.raises(ValueError, match="C\\(w\\) is not finite"):
+        model.standard_loss(np.array([1e200, 1e200]), DATA)

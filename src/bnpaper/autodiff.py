@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from . import checks
+
 
 @cache
 def jax_x64() -> Any:
@@ -41,7 +43,16 @@ def gradient(loss: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[A
     """
     jax = jax_x64()
     g = jax.jit(jax.grad(lambda w: loss(w, *args, **kwargs)))
-    return lambda w: np.asarray(g(jax.numpy.asarray(np.asarray(w, dtype=float))))
+
+    def grad(w: Any) -> np.ndarray:
+        w = checks.finite_array(w, "w")
+        out = np.asarray(g(jax.numpy.asarray(w)))
+        if not np.all(np.isfinite(out)):
+            raise ValueError(f"w = {w.tolist()}: the gradient is not finite there (σ(w) = 0, so"
+                             " BN divides by zero, or float64 overflows)")
+        return out
+
+    return grad
 
 
 def is_stationary(loss: Callable[..., Any], w: Any, *args: Any, atol: float = 1e-9,

@@ -11,6 +11,7 @@ from functools import cache
 from typing import Any
 
 import numpy as np
+import sympy as sp
 
 from . import checks
 from .namespace import is_jax, to_exact
@@ -71,11 +72,30 @@ def _is_object(a: Any) -> bool:
 
 
 def make_learning_set(x: Any, y: Any) -> LearningSet:
-    """A numeric learning set from nested sequences, with shapes and values checked."""
-    xs, ys = np.asarray(x), np.asarray(y)
+    """A numeric learning set from nested sequences, with shapes and values checked (an exact
+    one if either holds sympy numbers)."""
+    xs, ys = _array(x, "x", "(M, d)"), _array(y, "y", "(M,)")
     if xs.dtype == object or ys.dtype == object:
-        return LearningSet(to_exact(xs), to_exact(ys))
+        return LearningSet(_exact(xs, "x"), _exact(ys, "y"))
     return LearningSet(checks.finite_array(xs, "x"), checks.finite_array(ys, "y"))
+
+
+def _array(a: Any, name: str, shape: str) -> np.ndarray:
+    checks.check_array_like(a, name, f"an array of shape {shape}")
+    try:
+        return np.asarray(a)
+    except ValueError as err:  # a ragged nested list
+        raise TypeError(f"{name} is not an array of shape {shape} ({err})") from None
+
+
+def _exact(a: np.ndarray, name: str) -> np.ndarray:
+    try:
+        out = to_exact(a)
+    except (TypeError, ValueError, sp.SympifyError) as err:
+        raise TypeError(f"{name} holds something that is not a number ({err})") from None
+    if not all(isinstance(v, sp.Expr) for v in out.ravel()):
+        raise TypeError(f"{name} holds something that is not a number: {a.ravel().tolist()}")
+    return out
 
 
 @cache

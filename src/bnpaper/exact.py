@@ -17,6 +17,10 @@ from .data import LearningSet
 
 def weight_symbols(d: int = 2) -> np.ndarray:
     """The real symbols w₁, …, w_d as an object array of shape (d,)."""
+    if isinstance(d, bool) or not isinstance(d, (int, np.integer)):
+        raise TypeError(f"d has type {type(d).__name__}; expected a positive int")
+    if d < 1:
+        raise ValueError(f"d = {d}; expected d >= 1 weights")
     return np.array(sp.symbols(f"w1:{d + 1}", real=True), dtype=object)
 
 
@@ -31,8 +35,14 @@ def gradient(expr: sp.Expr, d: int = 2) -> list[sp.Expr]:
 
 
 def at(expr: Any, point: Sequence[Any]) -> Any:
-    """``expr`` (or a list of them) at w = ``point``, simplified to a canonical radical form."""
-    subs = dict(zip(weight_symbols(len(point)), (sp.nsimplify(p) for p in point), strict=True))
+    """``expr`` (or a list of them) at w = ``point``, simplified to a canonical radical form.
+
+    Raises ValueError for a non-finite coordinate of ``point``.
+    """
+    values = [sp.nsimplify(p) for p in point]
+    if any(v.has(sp.nan, sp.zoo, sp.oo, -sp.oo) for v in values):
+        raise ValueError(f"point = {tuple(point)} has a non-finite coordinate")
+    subs = dict(zip(weight_symbols(len(point)), values, strict=True))
     if isinstance(expr, (list, tuple)):
         return [at(e, point) for e in expr]
     return sp.radsimp(sp.simplify(sp.sympify(expr).subs(subs)))

@@ -9,6 +9,7 @@ points of shape (..., d).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,17 +24,26 @@ def _dot(a: Any, b: Any, xp: Any) -> Any:
 
 
 def _scalar(v: Any) -> Any:
+    """A 0-d array as its item; a numeric result checked finite (float64 overflow)."""
+    if isinstance(v, (np.ndarray, np.floating)) and np.asarray(v).dtype.kind == "f":
+        checks.finite_result(v, "the result", "points (W0, W*, direction)")
     return v.item() if isinstance(v, np.ndarray) and v.ndim == 0 else v
 
 
 def _prepare(*points: Any, names: tuple[str, str] = ("W0", "direction")
              ) -> tuple[Any, list[Any]]:
+    for name, p in zip(names, points, strict=True):
+        checks.check_array_like(p, name, "a point of shape (..., d)")
+        if namespace_of(p) is np:
+            checks.real_array(p, name)
     xp = next((namespace_of(p) for p in points if namespace_of(p) is not np), np)
     if np.ndim(points[0]) == 0:
         raise ValueError("W0 is a scalar; expected a point of shape (..., d)")
     d = np.shape(points[0])[-1]
     out = []
     for name, p in zip(names, points, strict=True):
+        if xp is np:
+            checks.real_array(p, name)
         checks.check_weights_shape(p, d, name)
         if xp is np:
             checks.finite_array(p, name)
@@ -41,11 +51,21 @@ def _prepare(*points: Any, names: tuple[str, str] = ("W0", "direction")
     return xp, out
 
 
+def _quiet_overflow(f: Any) -> Any:
+    """Run ``f`` with numpy's overflow warnings off: :func:`_scalar` raises on an inf instead."""
+    @functools.wraps(f)
+    def quiet(*args: Any, **kwargs: Any) -> Any:
+        with np.errstate(over="ignore", invalid="ignore"):
+            return f(*args, **kwargs)
+    return quiet
+
+
 def _check_nonzero(v: Any, xp: Any, name: str) -> None:
     if xp in (np, SYMPY) and np.any(np.asarray(_dot(v, v, xp)) == 0):
         raise ValueError(f"{name} is the zero vector; a ray or line needs a direction ≠ 0")
 
 
+@_quiet_overflow
 def lemma_rhs(w0: Any, w_star: Any) -> Any:
     """‖W₀ − W*‖² − (‖W*‖² − ⟨W*, W₀⟩)²/‖W*‖², the right-hand side of Lemma 4.5.
 
@@ -58,6 +78,7 @@ def lemma_rhs(w0: Any, w_star: Any) -> Any:
     return _scalar(_dot(diff, diff, xp) - (nsq - _dot(ws, w0, xp)) ** 2 / nsq)
 
 
+@_quiet_overflow
 def distance_sq_to_line(p: Any, direction: Any) -> Any:
     """inf over t ∈ ℝ of ‖p − t·u‖² = ‖p‖² − ⟨p, u⟩²/‖u‖² (u = ``direction``)."""
     xp, (p, u) = _prepare(p, direction)
@@ -65,6 +86,7 @@ def distance_sq_to_line(p: Any, direction: Any) -> Any:
     return _scalar(_dot(p, p, xp) - _dot(p, u, xp) ** 2 / _dot(u, u, xp))
 
 
+@_quiet_overflow
 def distance_sq_to_ray(p: Any, direction: Any) -> Any:
     """inf over t > 0 of ‖p − t·u‖²: the projection if ⟨p, u⟩ > 0, else ‖p‖².
 

@@ -8,15 +8,19 @@ of weight vectors is evaluated in one call; the batch axis is the last axis of z
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import functools
+from collections.abc import Callable
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 import sympy as sp
 
 from . import checks
 from .data import LearningSet
-from .namespace import SYMPY, convert, namespace_of
+from .namespace import SYMPY, convert, is_jax, namespace_of
 
+BN_INPUTS = "weights w, inputs x, gamma and beta"
+F = TypeVar("F", bound=Callable[..., Any])
 Activation = Literal["identity", "relu", "tanh"]
 ACTIVATIONS: tuple[str, ...] = ("identity", "relu", "tanh")
 
@@ -34,11 +38,32 @@ def activate(z: Any, activation: Activation, xp: Any) -> Any:
 
 def _prepare(w: Any, data: LearningSet) -> tuple[Any, Any, Any, Any]:
     """The namespace of ``w`` and w, x, y converted to it, with shapes and values checked."""
+    if not isinstance(data, LearningSet):
+        raise TypeError(f"data has type {type(data).__name__}; expected a LearningSet "
+                        "(bnpaper.data.make_learning_set(x, y) makes one)")
     xp = namespace_of(w)
+    if xp is np:
+        checks.check_array_like(w, "w", f"an array of shape (..., d) with d == {data.d}")
+        checks.real_array(w, "w")
     checks.check_weights_shape(w, data.d)
     if xp is np:
         w = checks.finite_array(w, "w")
     return xp, convert(w, xp), convert(data.x, xp), convert(data.y, xp)
+
+
+def _finite_result(what: str, inputs: str = "weights w and inputs x") -> Callable[[F], F]:
+    """On the numeric path, raise (naming w and x) instead of returning an overflowed inf/NaN."""
+    def decorate(f: F) -> F:
+        @functools.wraps(f)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            with np.errstate(over="ignore", invalid="ignore"):
+                value = f(*args, **kwargs)
+            if isinstance(value, (np.ndarray, np.floating, float)) \
+                    and np.asarray(value).dtype.kind == "f":
+                checks.finite_result(value, what, inputs)
+            return value
+        return checked  # type: ignore[return-value]
+    return decorate
 
 
 def pre_activations(w: Any, x: Any) -> Any:
@@ -54,8 +79,11 @@ def batch_mean(z: Any, xp: Any) -> Any:
 def batch_std(z: Any, xp: Any, eps: float = 0.0, center: bool = True) -> Any:
     """σ = √((1/M) Σₘ (z_m − μ)² + ε), the population deviation (μ := 0 if not ``center``).
 
-    Raises ValueError on the numeric path where σ = 0 (all pre-activations equal).
+    Raises ValueError on the numeric path where σ = 0 (all pre-activations equal), and for
+    ε < 0 or a non-finite ε.
     """
+    if not is_jax(eps):
+        checks.check_eps(eps)
     c = z - batch_mean(z, xp) if center else z
     var = xp.sum(c * c, axis=-1, keepdims=True) / z.shape[-1]
     if eps:  # skipped for eps = 0, so the exact path stays free of floats
@@ -64,6 +92,7 @@ def batch_std(z: Any, xp: Any, eps: float = 0.0, center: bool = True) -> Any:
         var = var + (exact_eps if xp is SYMPY else eps)
     sigma = xp.sqrt(var)
     if xp is np:
+        checks.finite_result(sigma, "σ(w)")
         checks.check_sigma(sigma, c)
     elif xp is SYMPY and any(s == 0 for s in np.ravel(sigma)):
         raise ValueError("σ(w) = 0: all pre-activations of the batch are equal, "
@@ -77,17 +106,22 @@ def batch_normalize(z: Any, xp: Any, gamma: Any = 1, beta: Any = 0, eps: float =
 
     ``center=False`` drops the mean subtraction (ẑ_m = γ z_m/σ + β with σ the root mean
     square), the variant chapter 5 uses to show what the mean subtraction changes.
+    Raises ValueError for a non-finite γ or β.
     """
+    checks.check_affine(gamma, "gamma")
+    checks.check_affine(beta, "beta")
     c = z - batch_mean(z, xp) if center else z
     return gamma * c / batch_std(z, xp, eps, center) + beta
 
 
+@_finite_result("φ_w(x̄)")
 def standard_output(w: Any, data: LearningSet, activation: Activation = "identity") -> Any:
     """φ_w(x̄⁽ᵐ⁾) = g(⟨w, x̄⁽ᵐ⁾⟩) for every sample. Shape (..., M)."""
     xp, w, x, _ = _prepare(w, data)
     return activate(pre_activations(w, x), activation, xp)
 
 
+@_finite_result("φ̂_w(x̄)", BN_INPUTS)
 def bn_output(w: Any, data: LearningSet, gamma: Any = 1, beta: Any = 0, eps: float = 0.0,
               activation: Activation = "identity", center: bool = True) -> Any:
     """φ̂_w(x̄⁽ᵐ⁾) = g(BN(⟨w, x̄⁽ᵐ⁾⟩)) with the batch = the whole learning set. Shape (..., M)."""
@@ -104,12 +138,14 @@ def squared_error(out: Any, y: Any, xp: Any) -> Any:
     return s.item() if isinstance(s, np.ndarray) and s.dtype == object and s.ndim == 0 else s
 
 
+@_finite_result("C(w)", "weights w, inputs x and labels y")
 def standard_loss(w: Any, data: LearningSet, activation: Activation = "identity") -> Any:
     """C(w) = Σᵢ (φ_w(x̄⁽ⁱ⁾) − ȳ⁽ⁱ⁾)². w: (..., d) → (...)."""
     xp, _, _, y = _prepare(w, data)
     return squared_error(standard_output(w, data, activation), y, xp)
 
 
+@_finite_result("Ĉ(w)", BN_INPUTS + " and labels y")
 def bn_loss(w: Any, data: LearningSet, gamma: Any = 1, beta: Any = 0, eps: float = 0.0,
             activation: Activation = "identity", center: bool = True) -> Any:
     """Ĉ(w) = Σᵢ (φ̂_w(x̄⁽ⁱ⁾) − ȳ⁽ⁱ⁾)², γ = 1 and β = 0 unless given. w: (..., d) → (...)."""

@@ -12,6 +12,7 @@ call uses is decided by the weights it is given:
 
 from __future__ import annotations
 
+import math
 from types import SimpleNamespace
 from typing import Any
 
@@ -66,10 +67,20 @@ def namespace_of(w: Any) -> Any:
     return np
 
 
+def _exact_number(v: Any) -> Any:
+    if isinstance(v, float):
+        if not math.isfinite(v):
+            raise ValueError(f"to_exact got {v}; exact arithmetic needs finite numbers")
+        return sp.Rational(v)
+    return sp.sympify(v)
+
+
 def to_exact(a: Any) -> np.ndarray:
-    """An object array of exact sympy numbers (floats become the rationals they store)."""
-    return np.vectorize(lambda v: sp.Rational(v) if isinstance(v, float) else sp.sympify(v),
-                        otypes=[object])(np.asarray(a, dtype=object))
+    """An object array of exact sympy numbers (floats become the rationals they store).
+
+    Raises ValueError for NaN or ±inf.
+    """
+    return np.vectorize(_exact_number, otypes=[object])(np.asarray(a, dtype=object))
 
 
 def convert(a: Any, xp: Any) -> Any:
