@@ -45,7 +45,7 @@ def test_monte_carlo_share_matches_the_closed_form_in_every_dimension(d):
 def test_pooled_z_is_small_for_the_right_formula_and_large_for_a_wrong_one():
     cell = random_sets.analyse_cell(3, 10, 200, 2000, seed=1)
     assert abs(random_sets.pooled_z(cell)) < 4
-    wrong = random_sets.Cell(cell.d, cell.m, cell.alpha / 2, cell.scaled_gradient,
+    wrong = random_sets.Cell(cell.d, cell.m, cell.alpha / 2, cell.rho,
                              cell.covered, cell.fails, cell.excess)
     assert abs(random_sets.pooled_z(wrong)) > 10
 
@@ -72,16 +72,56 @@ def test_sampler_is_seeded_and_follows_the_stated_distribution():
     assert np.sqrt(np.mean([f[1][0] / 46 for f in fits])) == pytest.approx(0.3, abs=0.005)
 
 
-def test_random_sets_never_make_w_star_stationary_and_gradient_matches_autodiff():
+def test_w_star_is_off_the_minima_by_a_margin_and_rho_matches_autodiff():
     cell = random_sets.analyse_cell(2, 5, 300, 10, seed=3)
-    assert np.all(cell.alpha > 0) and np.all(cell.scaled_gradient > 0)
+    assert np.all(cell.rho > 1e-6) and np.median(np.degrees(cell.alpha)) > 5
     x, y = random_sets.sample_sets(300, 5, 2, seed=3)
     w_star, _ = general.slopes(x, y)
     for i in range(0, 300, 60):
         data = LearningSet(x[i], y[i])
         grad = autodiff.gradient(model.bn_loss, data)(w_star[i])
-        assert np.linalg.norm(w_star[i]) * np.linalg.norm(grad) == pytest.approx(
-            cell.scaled_gradient[i], rel=1e-9)
+        yc = y[i] - y[i].mean()
+        rho = np.linalg.norm(w_star[i]) * np.linalg.norm(grad) / (2 * np.sqrt(5)
+                                                                     * np.linalg.norm(yc))
+        assert rho == pytest.approx(cell.rho[i], rel=1e-9)
+
+
+@pytest.mark.parametrize(("d", "m"), [(3, 3), (5, 3), (5, 5), (8, 4)])
+def test_with_m_le_d_w_star_is_stationary_and_the_lemma_never_fails(d, m):
+    cell = random_sets.analyse_cell(d, m, 40, 500, seed=d + m)
+    assert cell.underdetermined
+    assert np.all(cell.rho < random_sets.STATIONARY_TOL)
+    assert cell.fails.sum() == 0 and cell.covered.sum() > 0
+    with pytest.raises(ValueError, match="no z-score"):
+        random_sets.pooled_z(cell)
+
+
+def test_m_le_d_distance_and_closest_w_star_match_an_independent_recount():
+    """Brute force: the closest interpolant by lstsq, the distance by a search over t and
+    the null space coordinates (scipy), the lemma evaluated directly."""
+    from scipy.optimize import minimize
+
+    d, m, seed = 4, 3, 11
+    x, y = random_sets.sample_sets(2, m, d, seed=seed)
+    xc, yc = general.centered(x, y)
+    w0 = np.random.default_rng((seed, 1)).normal(size=(2, 50, d))
+    lhs = random_sets.distance_sq_to_minima(w0, xc, yc)
+    for s in range(2):
+        v = np.linalg.lstsq(xc[s], yc[s], rcond=None)[0]
+        null = np.linalg.svd(xc[s])[2][m - 1:]  # ker Xc, dimension d − (M − 1)
+        for k in range(5):
+            p = w0[s, k]
+
+            def dist_sq(z, p=p, v=v, null=null):
+                return np.sum((p - np.exp(z[0]) * v - z[1:] @ null) ** 2)
+
+            best = min(minimize(dist_sq, np.r_[t, np.zeros(len(null))]).fun
+                       for t in (-5.0, 0.0, 2.0))
+            assert lhs[s, k] == pytest.approx(best, abs=1e-6)
+            w_star = p + np.linalg.lstsq(x[s], y[s] - x[s] @ p, rcond=None)[0]
+            np.testing.assert_allclose(x[s] @ w_star, y[s], atol=1e-10)
+            if p @ w_star > 0:  # the lemma's hypothesis
+                assert lemma.lemma_rhs(p, w_star) >= lhs[s, k] - 1e-9
 
 
 def test_monte_carlo_counts_match_a_per_set_recount():
@@ -95,18 +135,22 @@ def test_monte_carlo_counts_match_a_per_set_recount():
         assert cell.fails[i] == sum(fails)
 
 
-def test_sweep_skips_rank_deficient_sizes_and_summaries_have_fixed_formats():
-    valid, excluded = random_sets.valid_grid((2, 3, 5), (3, 5, 10, 50))
-    assert excluded == [(3, 3), (5, 3), (5, 5)] and len(valid) == 9
-    cells = random_sets.sweep(ds=(2,), ms=(3, 10), n_sets=20, n_init=100, seed=0)
+def test_sweep_includes_m_le_d_and_summaries_have_fixed_formats():
+    over, under = random_sets.split_grid((2, 3, 5), (3, 5, 10, 50))
+    assert under == [(3, 3), (5, 3), (5, 5)] and len(over) == 9
+    cells = random_sets.sweep(ds=(2, 3), ms=(3, 10), n_sets=20, n_init=100, seed=0)
+    assert [(c.d, c.m) for c in cells] == [(2, 3), (2, 10), (3, 10), (3, 3)]
     table = random_sets.summary_markdown(cells)
     assert table.count("\n") == 2 + len(cells)
-    assert "| (2, 3) | 20 | 0 |" in table
+    assert "| (2, 3) | M ≥ d + 1 | 20 | 0 |" in table
+    assert "| (3, 3) | M ≤ d | 20 | 20 | all < 1e-07 | not a ray | 0 of " in table
+    header = table.splitlines()[0].strip("|").split("|")
+    assert all(cell.strip() for cell in header)  # accessibility: no empty header cell
 
 
 def test_invalid_sizes_and_angles_raise():
-    with pytest.raises(ValueError, match="M = 3 < d \\+ 1 = 4"):
-        random_sets.sample_sets(5, 3, 3, seed=0)
+    with pytest.raises(ValueError, match="M = 2: with M ≤ d"):
+        random_sets.analyse_cell(3, 2, 5, 10, seed=0)
     with pytest.raises(ValueError, match="M = 1"):
         random_sets.sample_sets(5, 1, 1, seed=0)
     with pytest.raises(ValueError, match="n_sets = 0"):
@@ -119,9 +163,26 @@ def test_invalid_sizes_and_angles_raise():
         random_sets.wilson_interval(5, 3)
 
 
-def test_claims_hold():
+def test_claims_hold_with_evidence():
     claims = random_sets.claims()
     assert claims and all(c.holds for c in claims), [c.key for c in claims if not c.holds]
+    assert all(c.evidence is not None for c in claims)
+
+
+@pytest.mark.parametrize("key", ["book-random-1", "book-random-2", "book-random-3"])
+def test_random_breakers_break_their_claim(key):
+    import importlib
+
+    from .breakers import collect
+
+    breaker = collect()[key]
+    mp = pytest.MonkeyPatch()
+    try:
+        breaker.sabotage(mp)
+        got = {c.key: c for c in importlib.import_module(breaker.module).claims()}
+        assert not got[key].holds, breaker.why
+    finally:
+        mp.undo()
 
 
 def test_violations_are_at_most_four_sin_half_alpha_times_the_squared_norm():
