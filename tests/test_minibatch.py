@@ -256,3 +256,66 @@ def test_sectors_need_two_dimensional_inputs():
 
 def test_claims_hold():
     assert all(c.holds for c in minibatch.claims())
+
+
+# --------------------------------------------------------------------------- corrected statements
+
+
+def test_descent_direction_of_pairs_with_eps_at_w_star_is_not_parallel_to_w_star():
+    """Regression: a descent step on Ĉ_{2,ε} at W* *does* turn w (−∇ is not parallel to W*)."""
+    grad = minibatch.pairs_eps_gradient(EXACT, (1, 3), minibatch.PYTORCH_EPS)
+    cross = sp.radsimp(1 * grad[1] - 3 * grad[0])  # W* × ∇Ĉ_{2,ε}(W*)
+    assert sp.N(cross, 30) != 0 and float(cross) > 0  # −∇ is clockwise of W*: it turns w clockwise
+    assert float(-(1 * grad[0] + 3 * grad[1])) > 0  # and has an outward component
+    jax_grad = autodiff.gradient(minibatch.minibatch_loss, DATA, 2, eps=1e-5)(W_STAR)
+    np.testing.assert_allclose(exact.to_floats(grad), jax_grad, rtol=1e-9)
+
+
+def test_eps_loss_falls_strictly_along_the_ray_of_minima_towards_the_eps_zero_minimum():
+    ray = minibatch.ray_descent(EXACT, minibatch.PYTORCH_EPS)
+    assert ray.direction == (5, 3) and ray.stationary_radii == () and ray.strictly_decreasing
+    c_hat_min = next(r.value for r in counterexample.bn_stationary_rays(EXACT)
+                     if r.kind == "minimum")
+    assert sp.simplify(ray.limit - c_hat_min) == 0
+    # independently, in floats: sampled values fall and stay above the limit
+    v = np.array([5.0, 3.0]) / np.hypot(5, 3)
+    radii = np.geomspace(1e-4, 1e4, 300)
+    values = np.array([reference_eps_loss(r * v, 1e-5) for r in radii])
+    assert np.all(np.diff(values) < 0) and np.all(values > float(c_hat_min))
+
+
+def test_ray_descent_finds_the_minimizer_when_gamma_bar_is_below_one():
+    small = minibatch.scaled_labels(EXACT, sp.Rational(1, 10))
+    ray = minibatch.ray_descent(small, minibatch.PYTORCH_EPS)
+    point = minibatch.eps_minimum(small, minibatch.PYTORCH_EPS).point
+    assert len(ray.stationary_radii) == 1 and not ray.strictly_decreasing
+    assert sp.simplify(ray.stationary_radii[0] - sp.sqrt(sum(c**2 for c in point))) == 0
+
+
+def test_no_disc_holds_a_minimizer_of_the_eps_loss_on_the_paper_set_but_one_does_for_small_labels():
+    assert [r for r, _ in minibatch.disc_minima(EXACT, 1e-5)] == [1.0, 10.0, 100.0]
+    small = minibatch.scaled_labels(EXACT, sp.Rational(1, 10))
+    assert all(r < 1.0 for r, _ in minibatch.disc_minima(small, 1e-5))
+
+
+def test_no_minimum_check_is_true_on_the_paper_set_and_false_when_a_minimum_exists():
+    assert minibatch.no_minimum_check(EXACT, minibatch.PYTORCH_EPS)[0]
+    small = minibatch.scaled_labels(EXACT, sp.Rational(1, 10))
+    assert not minibatch.no_minimum_check(small, minibatch.PYTORCH_EPS)[0]
+
+
+def test_eps_minimum_checks_the_propositions_hypotheses():
+    collinear = make_learning_set([[1, 2], [2, 4], [3, 6]], [1, 2, 4])  # X_c of rank 1
+    with pytest.raises(ValueError, match="rank 1 < d = 2"):
+        minibatch.eps_minimum(collinear, 1)
+    constant = make_learning_set([[1, 1], [1, 2], [2, 3]], [4, 4, 4])  # X_cᵀȳ = 0
+    with pytest.raises(ValueError, match="X_cᵀȳ = 0"):
+        minibatch.eps_minimum(constant, 1)
+
+
+def test_small_labels_lemma_fails_at_their_w_star_because_the_single_minimizer_is_elsewhere():
+    small = minibatch.scaled_labels(EXACT, sp.Rational(1, 10))
+    point = minibatch.eps_minimum(small, 1).point
+    w_star = counterexample.standard_optimum(small)
+    gap = sum((a - b) ** 2 for a, b in zip(point, w_star, strict=True))
+    assert float(gap) > 0.1  # lhs = ‖W* − Ŵ*‖² > 0 = rhs at W₀ = W*

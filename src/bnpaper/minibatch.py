@@ -201,11 +201,19 @@ def eps_minimum(data: LearningSet, eps: Any) -> EpsMinimum:
 
     On a ray the loss is a parabola in t with vertex t = γ*; a stationary point needs
     ∂γ*/∂(direction) = 0 (the direction v of the profile minima) and t = γ̄ < 1.
+    The proposition's hypotheses are checked (ValueError otherwise): d = 2, X_c of full
+    column rank (σ(u) > 0 in every direction u) and X_cᵀȳ ≠ 0.
     """
     ex = data.exact()
     eps = sp.nsimplify(eps)
     if not eps > 0:
         raise ValueError(f"eps = {eps}; expected eps > 0 (for eps = 0 see bnpaper.counterexample)")
+    xc = sp.Matrix((ex.x - ex.x.sum(axis=0) / ex.M).tolist())
+    if xc.rank() < ex.d:
+        raise ValueError(f"the centred inputs X_c have rank {xc.rank()} < d = {ex.d}: σ(w) = 0 "
+                         "for some direction w ≠ 0, outside the proposition's hypotheses")
+    if all(c == 0 for c in xc.T * sp.Matrix(list(ex.y))):
+        raise ValueError("X_cᵀȳ = 0: γ*(w) = 0 for every w, there is no ray of ε = 0 minima")
     line = affine.minima_line(ex)
     v = line.direction if line.gamma > 0 else tuple(-c for c in line.direction)
     gamma_bar = sp.Abs(line.gamma)
@@ -216,6 +224,76 @@ def eps_minimum(data: LearningSet, eps: Any) -> EpsMinimum:
     sigma = sp.sqrt(eps * gamma_bar**2 / (1 - gamma_bar**2))  # t = σ/√(σ² + ε) = γ̄
     point = tuple(sp.radsimp(sp.simplify(c * sigma / sigma_v)) for c in v)
     return EpsMinimum(gamma_bar, True, point, sp.nsimplify(y_sq - ex.M * gamma_bar**2))
+
+
+@dataclass(frozen=True)
+class RayDescent:
+    """Ĉ_ε along the ray r·v̂ of the ε = 0 minima (r > 0), derived from model.bn_loss.
+
+    An independent test of "no minimum": it uses neither γ̄ nor :func:`eps_minimum`.
+    """
+
+    direction: tuple
+    """v̂, the direction of the ε = 0 minima (:func:`bnpaper.counterexample.bn_minima_direction`)."""
+    stationary_radii: tuple
+    """The roots r > 0 of dĈ_ε(r v̂)/dr, exact (none: no stationary point on the ray)."""
+    slope_at_one: sp.Expr
+    """dĈ_ε(r v̂)/dr at r = 1/‖v̂‖ (the unit vector), exact."""
+    limit: sp.Expr
+    """lim_{r→∞} Ĉ_ε(r v̂), exact."""
+
+    @property
+    def strictly_decreasing(self) -> bool:
+        """No stationary radius and a negative slope: Ĉ_ε(r v̂) falls for every r > 0."""
+        return not self.stationary_radii and bool(self.slope_at_one < 0)
+
+
+def ray_descent(data: LearningSet, eps: Any) -> RayDescent:
+    """Ĉ_ε(r v̂) as an exact function of r > 0: its stationary radii, slope and limit."""
+    ex = data.exact()
+    eps = sp.nsimplify(eps)
+    if not eps > 0:
+        raise ValueError(f"eps = {eps}; expected eps > 0")
+    from .counterexample import bn_minima_direction
+
+    v = to_exact(bn_minima_direction(ex))
+    unit = v / sp.sqrt(sum(c * c for c in v))
+    r = sp.Symbol("r", positive=True)
+    f = sp.simplify(model.bn_loss(np.array([r * c for c in unit], dtype=object), ex, eps=eps))
+    slope = sp.simplify(sp.diff(f, r))
+    roots = tuple(sp.solve(sp.numer(sp.together(slope)), r))  # sympy squares out the roots
+    return RayDescent(tuple(v), roots, sp.radsimp(slope.subs(r, 1)), sp.limit(f, r, sp.oo))
+
+
+def disc_minima(data: LearningSet, eps: float, radii: tuple[float, ...] = (1.0, 10.0, 100.0),
+                n_angles: int = 1440, n_radii: int = 200) -> list[tuple[float, float]]:
+    """For each R: (‖w‖ at the smallest Ĉ_ε on a polar grid of the closed disc ‖w‖ ≤ R,
+    that smallest value). A minimum of Ĉ_ε inside a disc would show as ‖w‖ < R.
+
+    The grid: ``n_angles`` directions times ``n_radii`` radii from R·10⁻⁶ to R
+    (geometric), and w = 0, float64.
+    """
+    num = data.numeric()
+    theta = np.linspace(-np.pi, np.pi, n_angles, endpoint=False)
+    out = []
+    for big_r in radii:
+        rad = np.geomspace(big_r * 1e-6, big_r, n_radii)
+        w = plots.unit_vectors(theta[:, None], rad[None, :])
+        values = model.bn_loss(w, num, eps=eps)
+        k = np.unravel_index(np.argmin(values), values.shape)
+        at_zero = float(np.sum(num.y**2))  # Ĉ_ε(0) = ‖ȳ‖²
+        best = (float(rad[k[1]]), float(values[k])) if values[k] < at_zero else (0.0, at_zero)
+        out.append(best)
+    return out
+
+
+def pairs_eps_gradient(data: LearningSet, w: Any, eps: Any) -> list[sp.Expr]:
+    """∇Ĉ_{2,ε}(w), exact: the gradient of the mean of the pair losses with ε (sympy)."""
+    ex = data.exact()
+    eps = sp.nsimplify(eps)
+    pairs = [exact.loss_expr(model.bn_loss, ex.subset(p), eps=eps) for p in batches(ex.M, 2)]
+    return [sp.radsimp(g) for g in exact.at(exact.gradient(sum(pairs) / len(pairs), ex.d),
+                                            to_exact(w))]
 
 
 def scaled_labels(data: LearningSet, factor: Any) -> LearningSet:
@@ -352,9 +430,32 @@ def eps_figure(data: LearningSet, eps_values: list[float], direction: Any, c_hat
 # --------------------------------------------------------------------------- claims
 
 
+def no_minimum_check(data: LearningSet, eps: Any) -> tuple[bool, str]:
+    """Whether Ĉ_ε has no minimum, tested without γ̄: (verdict, what was found).
+
+    Along the ray of the ε = 0 minima Ĉ_ε(r v̂) has no stationary radius, falls for every
+    r > 0 and tends to min Ĉ (ε = 0), so it is not attained there; and on a polar grid of
+    each disc ‖w‖ ≤ R (R = 1, 10, 100) the smallest value lies on the boundary and above
+    min Ĉ, so no disc holds a minimizer.
+    """
+    from .counterexample import bn_stationary_rays
+
+    c_hat_min = next(r.value for r in bn_stationary_rays(data) if r.kind == "minimum")
+    ray = ray_descent(data, eps)
+    discs = disc_minima(data, float(eps))
+    on_boundary = all(r == big_r and value > float(c_hat_min)
+                      for (r, value), big_r in zip(discs, (1.0, 10.0, 100.0), strict=True))
+    verdict = (ray.strictly_decreasing and sp.simplify(ray.limit - c_hat_min) == 0
+               and on_boundary)
+    found = (f"dĈ_ε(r·{ray.direction})/dr has {len(ray.stationary_radii)} roots r > 0 "
+             f"and is {'< 0' if ray.slope_at_one < 0 else '>= 0'}; limit {ray.limit}; disc "
+             f"minima at ‖w‖ = R: {on_boundary}")
+    return bool(verdict), found
+
+
 def claims() -> list:
     """The chapter's main derived facts, exact (sympy)."""
-    from .claims import Claim
+    from .claims import Claim, Evidence
     from .counterexample import standard_optimum
 
     data = counterexample_set()
@@ -366,21 +467,25 @@ def claims() -> list:
     grad_eps = exact.at(exact.gradient(exact.loss_expr(model.bn_loss, data, eps=PYTORCH_EPS)),
                         w_star)
     minimum = eps_minimum(data, PYTORCH_EPS)
+    no_minimum, found = no_minimum_check(data, PYTORCH_EPS)
     return [
         Claim("minibatch-1", "for a batch of two samples BN outputs ±sign(z_i − z_j), so Ĉ₂ is"
               " piecewise constant with ∇Ĉ₂ = 0 off the σ = 0 lines", source, "—",
               f"{len(sectors)} cones, values {sorted({str(s.value) for s in sectors})}",
-              "exact BN output of each pair (sympy)", all(d == 0 for d in pair_sign_defect(data))),
+              "exact BN output of each pair (sympy)", all(d == 0 for d in pair_sign_defect(data)),
+              Evidence.DERIVED),
         Claim("minibatch-2", "W* lies in the cone of smallest Ĉ₂: with batches of two W* is a"
               " (flat) global minimum", source, "—",
-              f"Ĉ₂(W*) = {star_sector.value} = min {best.value}",
-              "exact value on every cone (sympy)", star_sector.value == best.value),
-        Claim("minibatch-3", "with ε = 10⁻⁵ (PyTorch) ∇Ĉ_ε(W*) ≠ 0: the counterexample survives",
+              f"Ĉ₂(W*) = {star_sector.value}; smallest cone value {best.value}",
+              "exact value on every cone (sympy)", star_sector.value == best.value,
+              Evidence.DERIVED),
+        Claim("minibatch-3", "with ε = 10⁻⁵ (PyTorch) ∇Ĉ_ε(W*) ≠ 0: W* is not stationary",
               source, "—", f"({float(grad_eps[0]):.6f}, {float(grad_eps[1]):.6f})",
-              "exact gradient with ε = 1/100000 (sympy)", any(g != 0 for g in grad_eps)),
-        Claim("minibatch-4", "for every ε > 0 Ĉ_ε has no minimum (γ̄ = max γ* > 1); its"
-              " infimum is min Ĉ (ε = 0), approached as ‖w‖ → ∞ along (5, 3)", source, "—",
-              f"γ̄ = {minimum.gamma_bar}, inf = {minimum.infimum}",
-              "exact: Ĉ_ε = Ĉ(w, γ = t(w), β = 0) with t < 1 (sympy)",
-              not minimum.exists and minimum.gamma_bar > 1),
+              "exact gradient with ε = 1/100000 (sympy)", any(g != 0 for g in grad_eps),
+              Evidence.DERIVED),
+        Claim("minibatch-4", "with ε = 10⁻⁵ Ĉ_ε has no minimum (so Lemma 4.5 has no Ŵ*: it is"
+              " vacuous, not false); inf Ĉ_ε = min Ĉ (ε = 0), approached only as ‖w‖ → ∞ along"
+              " (5, 3)", source, "—", f"{found}; γ̄ = {minimum.gamma_bar}",
+              "exact slope and limit of Ĉ_ε along the ray (sympy), polar grids of discs; not"
+              " from γ̄", no_minimum, Evidence.DERIVED),
     ]
