@@ -107,3 +107,47 @@ def test_claims_hold_and_are_fast():
     claims = distances.claims()
     assert time.perf_counter() - start < 5
     assert claims and all(c.holds for c in claims), [c.key for c in claims if not c.holds]
+
+
+def test_part_3_difference_at_two_u_minus_v_is_minus_three_times_one_minus_cos():
+    """What is true instead, proof of part 3: at W₀ = 2u − v, ⟨W₀, v⟩ − ⟨W₀, u⟩ = −3(1 − cos α)."""
+    import sympy as sp
+
+    a = sp.symbols("alpha", positive=True)
+    u, v = sp.Matrix([1, 0]), sp.Matrix([sp.cos(a), sp.sin(a)])
+    w0 = 2 * u - v
+    assert sp.simplify(w0.dot(v) - w0.dot(u) + 3 * (1 - sp.cos(a))) == 0
+    assert sp.simplify(w0.dot(u) - (2 - sp.cos(a))) == 0
+    for alpha in np.linspace(1e-3, np.pi, 7):  # the lemma fails there (LHS > RHS)
+        uu, vv = np.array([1.0, 0.0]), np.array([np.cos(alpha), np.sin(alpha)])
+        assert distances.lemma_gap(2 * uu - vv, uu, vv) > 0
+
+
+def test_what_is_true_prose_has_the_corrected_constant_and_the_scope():
+    import json
+    from pathlib import Path
+
+    nb = json.loads((Path(__file__).resolve().parents[1] / "book/what_is_true.ipynb")
+                    .read_text())
+    text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert "-2(1 - \\cos\\alpha)" not in text
+    assert "-3(1 - \\cos\\alpha)" in text
+    assert "sec-scope-table" in text and "no bias input" in text
+
+
+def test_distance_claims_have_evidence_and_their_breakers_break_them():
+    import importlib
+
+    from .breakers import collect
+
+    claims = distances.claims()
+    assert all(c.holds and c.evidence is not None for c in claims)
+    for key in ("book-true-1", "book-true-2"):
+        breaker = collect()[key]
+        mp = pytest.MonkeyPatch()
+        try:
+            breaker.sabotage(mp)
+            got = {c.key: c for c in importlib.import_module(breaker.module).claims()}
+            assert not got[key].holds, breaker.why
+        finally:
+            mp.undo()

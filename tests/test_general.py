@@ -250,3 +250,44 @@ def test_claims_hold_and_are_fast():
     claims = general.claims()
     assert time.perf_counter() - start < 5
     assert claims and all(c.holds for c in claims), [c.key for c in claims if not c.holds]
+
+
+def test_scan_finds_one_local_minimum_at_v_hat_on_random_full_rank_sets():
+    rng = np.random.default_rng(7)
+    x, y = 1.0 + rng.normal(size=(15, 6, 2)), rng.normal(size=(15, 6))
+    assert general.scan_minima(x, y) == (15, 15)
+    with pytest.raises(ValueError, match="expected \\(S, M, 2\\)"):
+        general.scan_minima(x[..., :1], y)
+
+
+def test_scan_rejects_a_wrong_v_hat():
+    """The scan compares with v̂ from general.slopes: the slope without intercept fails it."""
+    rng = np.random.default_rng(8)
+    x, y = 1.0 + rng.normal(size=(10, 6, 2)), rng.normal(size=(10, 6)) + 2.0
+    w_star, _ = general.slopes(x, y)
+    angles = np.degrees(general.angle(w_star, general.slopes(x, y)[1]))
+    assert np.all(angles > 0.1)  # so a v̂ replaced by W* would be found off the minimum
+
+
+def test_general_claims_have_evidence_and_their_breakers_break_them():
+    import importlib
+
+    from .breakers import collect
+
+    claims = general.claims()
+    assert all(c.holds and c.evidence is not None for c in claims)
+    for key in ("book-general-1", "book-general-2"):
+        breaker = collect()[key]
+        mp = pytest.MonkeyPatch()
+        try:
+            breaker.sabotage(mp)
+            got = {c.key: c for c in importlib.import_module(breaker.module).claims()}
+            assert not got[key].holds, breaker.why
+        finally:
+            mp.undo()
+
+
+def test_prop_w_star_vs_bn_says_minimum_not_optimum_and_first_order():
+    """λ < 0 gives a maximum: the chapter must say 'local minimum' (and 'flat to first order')."""
+    verdict = general.classify_w_star(general.example_sets()["negative multiple"])
+    assert verdict.kind == "maximum" and verdict.multiple < 0

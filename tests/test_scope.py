@@ -235,3 +235,13 @@ def test_general_chapter_states_hypotheses_not_measure_zero_everywhere():
     for label in ("prop-lemma-criterion", "prop-mean-residual", "prop-bias-neuron",
                   "prop-underdetermined", "sec-scope-table"):
         assert label in text
+
+
+def test_counterexample_caption_and_intro_state_direction_hypothesis_and_scope():
+    caption = markdown("counterexample")
+    assert "points away from $W^*$" not in caption
+    assert "towards the ray of\nminima" in caption and "sec-scope-table" in caption
+    intro = markdown("intro")
+    assert "starting from any $W_0$\nwith $\\langle W_0, W^*\\rangle > 0$" in intro
+    assert "## How to cite" in intro and "{cite:t}`dannemann2025`" in intro
+    assert "version 0.1.0" in intro and "CITATION.cff" in intro
