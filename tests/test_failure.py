@@ -129,6 +129,33 @@ def test_every_admissible_initialization_fails_when_the_minima_point_away_from_w
     assert failure.grid_failure_fraction([1.0, 3.0], [-1.0, -3.0], 10_000, "admissible") == 1
 
 
+@pytest.mark.parametrize(("w_star", "v"),
+                         [((1, 3), (-1, -3)), ((2, -1), (-4, 2)), ((0, 1), (0, -5))])
+def test_at_alpha_pi_there_is_no_bisector_and_the_wedge_is_the_whole_half_plane(w_star, v):
+    """Regression: u + v̂ = 0 at α = π, so the bisector edge is undefined; the code says so
+    and the wedge is the admissible half-plane, bounded by the normal of W* on both sides."""
+    ws, vv = to_exact(w_star), to_exact(v)
+    with pytest.raises(ValueError, match="α = π.*bisector .*undefined"):
+        failure.bisector(ws, vv)
+    with pytest.raises(ValueError, match="α = π"):
+        failure.bisector(np.asarray(w_star, float), np.asarray(v, float))
+    wedge = failure.failure_wedge(ws, vv)
+    assert wedge.alpha == sp.pi and wedge.opening == sp.pi
+    first, second = failure.wedge_edges(ws, vv)
+    assert all(sp.simplify(a + b) == 0 for a, b in zip(first, second, strict=True))
+    assert sp.simplify(first @ ws) == 0  # both edges lie on the line ⟨W₀, W*⟩ = 0
+    # every admissible W₀ fails, by the lemma's two sides (not the closed form)
+    w0 = np.random.default_rng(5).normal(size=(2000, 2))
+    s = failure.sweep(w0, np.asarray(w_star, float), np.asarray(v, float))
+    assert np.all(s.fails == s.admissible)
+
+
+def test_bisector_is_u_plus_v_hat_below_alpha_pi():
+    b = failure.bisector(to_exact((1, 3)), to_exact((5, 3)))
+    expected = to_exact((1, 3)) / sp.sqrt(10) + to_exact((5, 3)) / sp.sqrt(34)
+    assert all(sp.simplify(a - e) == 0 for a, e in zip(b, expected, strict=True))
+
+
 @pytest.mark.parametrize(("w_star", "v"), random_pairs(20, seed=23))
 def test_more_than_half_of_admissible_initializations_fail_whenever_alpha_is_positive(w_star, v):
     assert 0.5 < failure.failure_fraction(w_star, v, "admissible") <= 1

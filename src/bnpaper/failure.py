@@ -93,7 +93,8 @@ def failure_wedge(w_star: Any, v: Any) -> FailureWedge:
     W*: the optimum of C, shape (2,); v: direction of the ray of BN minima t·v, t > 0, shape
     (2,). Exact (sympy) if either is given as sympy numbers. With θ_u the angle of W*:
     if v is clockwise from W*, the wedge runs from the bisector θ_u − α/2 to θ_u + π/2;
-    if counter-clockwise, from θ_u − π/2 to θ_u + α/2 (the mirror image).
+    if counter-clockwise, from θ_u − π/2 to θ_u + α/2 (the mirror image). At α = π there
+    is no bisector: the wedge is the whole half-plane, θ_u − π/2 to θ_u + π/2 (opening π).
     """
     ws, vv, exact_input = _pair(w_star, v)
     pi = _pi(exact_input)
@@ -116,24 +117,41 @@ def _unit(a: np.ndarray, exact_input: bool) -> np.ndarray:
     return np.array([sp.radsimp(c / norm) for c in a], dtype=object) if exact_input else a / norm
 
 
+def bisector(w_star: Any, v: Any) -> np.ndarray:
+    """u + v̂, the bisector of W* and the ray of minima (u = W*/‖W*‖, v̂ = v/‖v‖).
+
+    Exact for sympy input. Defined for 0 ≤ α < π; at α = π (v̂ = −u) it is the zero vector
+    and there is no bisector: raises ValueError (the failing wedge is then the whole
+    admissible half-plane, see :func:`failure_wedge`).
+    """
+    ws, vv, exact_input = _pair(w_star, v)
+    cross = ws[0] * vv[1] - ws[1] * vv[0]
+    if cross == 0 and ws @ vv < 0:
+        raise ValueError("v points against W* (α = π): u + v̂ = 0, so the bisector of u and v̂ "
+                         "is undefined; the lemma fails on the whole half-plane ⟨W₀, W*⟩ > 0")
+    return _unit(ws, exact_input) + _unit(vv, exact_input)
+
+
 def wedge_edges(w_star: Any, v: Any) -> tuple[np.ndarray, np.ndarray]:
     """Vectors along the wedge's clockwise and counter-clockwise edges, exact for sympy input.
 
-    One edge is the bisector u + v̂ of W* and the ray of minima (u = W*/‖W*‖, v̂ = v/‖v‖),
-    where ⟨W₀, v̂ − u⟩ = 0; the other is the normal ±J·u of W* (J = rotation by +π/2), where
-    ⟨W₀, W*⟩ = 0. Raises when α = 0 (no wedge).
+    For 0 < α < π one edge is the bisector u + v̂ of W* and the ray of minima
+    (u = W*/‖W*‖, v̂ = v/‖v‖), where ⟨W₀, v̂ − u⟩ = 0; the other is the normal ±J·u of W*
+    (J = rotation by +π/2), where ⟨W₀, W*⟩ = 0. At α = π there is no bisector
+    (:func:`bisector` raises): both edges are the normals −J·u and J·u, and the wedge is the
+    open half-plane ⟨W₀, W*⟩ > 0. Raises when α = 0 (no wedge).
     """
     ws, vv, exact_input = _pair(w_star, v)
-    u, vhat = _unit(ws, exact_input), _unit(vv, exact_input)
+    u = _unit(ws, exact_input)
     normal = np.array([-u[1], u[0]], dtype=u.dtype)
     cross = ws[0] * vv[1] - ws[1] * vv[0]
     if cross < 0:
-        return u + vhat, normal
+        return bisector(ws, vv), normal
     if cross > 0:
-        return -normal, u + vhat
+        return -normal, bisector(ws, vv)
     if ws @ vv > 0:
         raise ValueError("v points along W* (α = 0): the lemma never fails, there is no wedge")
-    return -normal, normal
+    return -normal, normal  # α = π: no bisector, the wedge is the whole half-plane
 
 
 def rhs_projection_identity() -> sp.Expr:
@@ -372,7 +390,7 @@ def failure_figure(w_star: Any, v: Any, lim: float = 4.0, n: int = 400) -> Any:
 def claims() -> list:
     """The chapter's claims: the failing fractions, exact and by Monte Carlo."""
     from . import counterexample
-    from .claims import Claim
+    from .claims import Claim, Evidence
     from .data import counterexample_set
 
     data = counterexample_set()
@@ -390,5 +408,5 @@ def claims() -> list:
             f"{exact_share} ≈ {float(exact_share):.4f}; Monte Carlo {mc.estimate:.4f} "
             f"[{mc.low:.4f}, {mc.high:.4f}]",
             "closed form (sympy) and Gaussian Monte Carlo, 95% Wilson interval",
-            mc.contains(float(exact_share))))
+            mc.contains(float(exact_share)), Evidence.ESTIMATE))
     return out
