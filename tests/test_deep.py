@@ -100,8 +100,8 @@ def test_jax_gradients_match_central_differences(activation, bn):
 def test_the_compiled_solver_computes_the_same_loss_and_gradient(depth, bn):
     # the solver runs every depth <= 3 through one padded network; it must agree exactly
     jax_x64()
-    for activation in model.ACTIVATIONS:
-        arch = deep.Architecture(2, 4, depth, activation)
+    for activation, width in zip(model.ACTIVATIONS, (4, 2, 3), strict=True):
+        arch = deep.Architecture(2, width, depth, activation)  # widths < 4 are embedded too
         w = deep.init_weights(arch, 3, n=2)
         res = deep.train(arch, DATA, w, bn, deep.Optimizer(steps=0))
         for i in range(2):
@@ -110,8 +110,9 @@ def test_the_compiled_solver_computes_the_same_loss_and_gradient(depth, bn):
                 np.linalg.norm(deep.gradients(arch, DATA, w[i], bn)), rel=1e-10)
 
 
-def test_embedding_into_the_solvers_depth_and_back_is_the_identity():
-    arch = deep.Architecture(2, 4, 1, "tanh")
+@pytest.mark.parametrize("width", [1, 2, 4])
+def test_embedding_into_the_solvers_network_and_back_is_the_identity(width):
+    arch = deep.Architecture(2, width, 1, "tanh")
     big = deep._padded(arch)
     w = deep.init_weights(arch, 0, n=3) + 0.1
     np.testing.assert_array_equal(deep._extract(deep._embed(w, arch, big), arch, big), w)
@@ -146,16 +147,6 @@ def test_closed_form_linear_optimum_is_stationary_for_c_but_not_for_c_hat():
     assert np.linalg.norm(deep.gradients(arch, DATA, w_star, bn=True)) > 1.0
     with pytest.raises(ValueError, match="needs 'identity'"):
         deep.linear_optimum(deep.Architecture(2, 4, 2, "tanh"), DATA, w_star)
-
-
-def test_training_is_deterministic_for_a_fixed_seed():
-    arch = deep.Architecture(2, 4, 2, "tanh")
-    first = deep.run_architecture(arch, DATA, (0, 1))
-    assert first == deep.run_architecture(arch, DATA, (0, 1))
-    np.testing.assert_array_equal(deep.init_weights(arch, 7), deep.init_weights(arch, 7))
-    assert not np.array_equal(deep.init_weights(arch, 7), deep.init_weights(arch, 8))
-    np.testing.assert_array_equal(deep.make_regression_set(seed=3).x,
-                                  deep.make_regression_set(seed=3).x)
 
 
 def test_bn_loss_is_invariant_to_rescaling_each_hidden_unit():
@@ -243,32 +234,163 @@ def test_sigma_zero_in_a_bn_layer_names_the_layer():
     assert np.isfinite(deep.standard_loss(w, arch, DATA))
 
 
-def test_grid_summary_and_tables_are_consistent():
-    runs = deep.run_architecture(deep.Architecture(2, 4, 1, "identity"), DATA, (0, 1))
-    s = deep.summarize(runs)
-    assert s.n_runs == 2 and s.n_stationary_star == 2 and s.without_stationary_star == ()
-    assert s.min_grad_bn > 1.0 > 1e-6 > s.max_grad_c
-    assert sum(s.status_counts.values()) == 3 * len(runs)
-    for table in (deep.format_table_ab(runs), deep.format_table_c(runs)):
-        lines = table.splitlines()
-        assert len(lines) == len(runs) + 2
-    for r in runs:  # W* and the BN end point trained from it describe the same function class
-        assert r.c_hat_from_star == pytest.approx(r.c_star, rel=1e-9)
-        assert 0 < r.move_orbit <= r.move
 
 
-def test_claims_hold():
+def test_training_is_deterministic_and_rows_are_independent():
+    archs = [deep.Architecture(2, 4, 2, "tanh"), deep.Architecture(2, 2, 3, "relu")]
+    w0 = [deep.init_weights(a, 7)[0] for a in archs]
+    together = deep.train_many(archs, DATA, w0)
+    for arch, w, res in zip(archs, w0, together, strict=True):
+        alone = deep.train(arch, DATA, w[None])
+        np.testing.assert_allclose(alone.w, res.w, rtol=1e-6, atol=1e-8)
+    again = deep.train_many(archs, DATA, w0)
+    for a, b in zip(together, again, strict=True):
+        np.testing.assert_array_equal(a.w, b.w)
+    assert not np.array_equal(deep.init_weights(archs[0], 7), deep.init_weights(archs[0], 8))
+
+
+def test_forward_takes_weights_per_layer_and_matches_the_flat_network():
+    arch = deep.Architecture(2, 3, 3, "relu")
+    w = random_w(arch, seed=2)
+    mats, v, b = arch.unpack(w)
+    for bn in (False, True):
+        np.testing.assert_array_equal(deep.forward(DATA.x, mats, v, b, "relu", bn),
+                                      deep.network_output(w, arch, DATA.x, bn))
+        np.testing.assert_allclose(deep.forward(DATA.x, mats, v, b, "relu", bn),
+                                   reference_output(w, arch, DATA.x, bn), rtol=1e-12)
+    with pytest.raises(ValueError, match=r"W_2 has shape \(2, 3\)"):
+        deep.forward(DATA.x, [mats[0], mats[1][:2]], v, b)
+
+
+# ------------------------------------------------------- output layer, profile gradient
+
+
+def numpy_profile_loss(theta, arch, data):
+    """P̂(θ) written out: the BN network's last hidden layer, then the normal equations of
+    the affine fit (np.linalg.solve on the Gram matrix, not lstsq): not bnpaper's code."""
+    w = np.concatenate([theta, np.zeros(arch.width + 1)])
+    h = reference_features(w, arch, data.x)
+    design = np.column_stack([h, np.ones(data.M)])
+    coef = np.linalg.solve(design.T @ design, design.T @ data.y)
+    r = design @ coef - data.y
+    return r @ r
+
+
+def reference_features(w, arch, x):
+    g = {"identity": lambda z: z, "relu": lambda z: np.maximum(z, 0), "tanh": np.tanh}
+    h, start = x, 0
+    for size in [arch.width * arch.d] + [arch.width**2] * (arch.depth - 1):
+        z = h @ w[start:start + size].reshape(arch.width, -1).T
+        start += size
+        h = g[arch.activation]((z - z.mean(axis=0)) / z.std(axis=0))
+    return h
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh"])
+def test_profile_gradient_equals_finite_differences_of_an_independent_profile_loss(
+        activation):
+    arch = deep.Architecture(2, 3, 2, activation)
+    w = random_w(arch, seed=4)
+    n_hidden = arch.slices()[-2].start
+    split = deep.split_output(arch, DATA, w)
+    fd = central_difference(lambda t: numpy_profile_loss(t, arch, DATA), w[:n_hidden], h=1e-6)
+    np.testing.assert_allclose(split.grad_profile[0], fd, rtol=1e-5, atol=1e-6)
+    assert split.profile_norm[0] > 0.1  # a case where it is not zero
+    assert split.profile_loss[0] == pytest.approx(numpy_profile_loss(w[:n_hidden], arch, DATA),
+                                                  rel=1e-10)
+    assert deep.profile_loss(w, arch, DATA) == pytest.approx(split.profile_loss[0], rel=1e-10)
+    np.testing.assert_allclose(split.grad_output_at_fit, 0, atol=1e-9)  # normal equations
+
+
+def test_profile_gradient_ignores_the_points_own_output_layer():
+    arch = deep.Architecture(2, 4, 2, "tanh")
+    w = random_w(arch, seed=1)
+    other = w.copy()
+    other[arch.slices()[-2].start:] = np.arange(5.0)
+    a, b = deep.split_output(arch, DATA, np.stack([w, other])).grad_profile
+    np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+    fitted = deep.with_best_output(w, arch, DATA)
+    n_hidden = arch.slices()[-2].start
+    np.testing.assert_allclose(deep.gradients(arch, DATA, fitted, bn=True)[:n_hidden], a,
+                               rtol=1e-8, atol=1e-10)
+
+
+@pytest.mark.parametrize("width", [2, 4])
+def test_identity_networks_of_width_at_least_d_have_zero_profile_gradient(width):
+    # h_L spans the centred inputs, so the best (v, b) give the least-squares fit itself
+    arch = deep.Architecture(2, width, 3, "identity")
+    split = deep.split_output(arch, DATA, deep.init_weights(arch, 0, n=3))
+    assert np.all(split.profile_norm < 1e-9)
+    np.testing.assert_allclose(split.profile_loss, deep.least_squares_with_intercept(DATA)[2],
+                               rtol=1e-10)
+    # a single unit (width 1 < d) is the paper's neuron with learned γ = v, β = b: not zero
+    one = deep.Architecture(2, 1, 1, "identity")
+    assert deep.split_output(one, DATA, deep.init_weights(one, 0)).profile_norm[0] > 0.1
+
+
+def test_bias_gradient_of_identity_bn_networks_is_2m_times_the_bias_gap():
+    # Σₘ f̂ = M·b (each BN output has mean 0), so ∂Ĉ/∂b = 2M(b − mean(ȳ)) at every W
+    for depth in (1, 3):
+        arch = deep.Architecture(2, 4, depth, "identity")
+        for w in deep.init_weights(arch, depth, n=3) + 0.4:
+            grad = deep.gradients(arch, DATA, w, bn=True)
+            assert grad[-1] == pytest.approx(2 * DATA.M * (w[-1] - DATA.y.mean()), rel=1e-10)
+        w_star = deep.linear_optimum(arch, DATA, deep.init_weights(arch, 0)[0])
+        assert deep.bias_gap_bound(w_star, arch, DATA) == pytest.approx(
+            (w_star[-1] - DATA.y.mean()) ** 2)
+        assert deep.bias_gap_bound(w_star, arch, DATA) > 1.0
+        trained = deep.train(arch, DATA, w_star[None], bn=True)
+        assert trained.grad_norm[0] < 1e-6 and trained.w[0, -1] == pytest.approx(DATA.y.mean())
+
+
+# ------------------------------------------------------- second order, degenerate runs
+
+
+def test_second_order_check_detects_a_saddle():
+    # W = 0 hidden, v = 0, b = mean(ȳ): ∇C = 0, but C has a saddle (the W_1–v cross terms)
+    arch = deep.Architecture(2, 2, 1, "identity")
+    w = np.zeros(arch.n_params)
+    w[-1] = DATA.y.mean()
+    split = deep.split_output(arch, DATA, w)
+    assert np.linalg.norm(split.grad_c[0]) < 1e-12
+    ev = split.hessian_eigenvalues()
+    assert ev[0, 0] < -1.0 and not deep.second_order_ok(ev)[0]
+    # an exact global minimum passes; synthetic spectra
+    w_star = deep.linear_optimum(arch, DATA, deep.init_weights(arch, 0)[0])
+    assert deep.second_order_ok(deep.split_output(arch, DATA, w_star).hessian_eigenvalues())[0]
+    np.testing.assert_array_equal(
+        deep.second_order_ok([[-1e-12, 0.0, 5.0], [-1e-3, 0.0, 5.0]]), [True, False])
+
+
+def test_hessian_matches_finite_differences_of_the_gradient():
+    arch = deep.Architecture(2, 2, 2, "tanh")
+    w = random_w(arch, seed=3)
+    hess = deep.split_output(arch, DATA, w).hessian_c[0]
+    grad = deep.gradient_function(arch, DATA, bn=False)
+    fd = np.array([central_difference(lambda v, i=i: grad(v)[i], w, h=1e-5)
+                   for i in range(w.size)])
+    np.testing.assert_allclose(hess, fd, rtol=1e-5, atol=1e-5)
+
+
+def test_degeneracy_detects_dead_layers_constant_networks_and_undefined_bn():
+    arch = deep.Architecture(2, 3, 2, "relu")
+    w = random_w(arch, seed=0)
+    assert deep.degeneracy(w, arch, DATA) == ""
+    dead = w.copy()
+    sl = arch.slices()[1]
+    dead[sl] = -1.0  # h_1 >= 0, so every unit of layer 2 has z <= 0: a dead ReLU layer
+    assert deep.degeneracy(dead, arch, DATA) == "constant layer 2"
+    flat = w.copy()
+    flat[arch.slices()[-2]] = 0.0  # v = 0
+    assert deep.degeneracy(flat, arch, DATA) == "constant network"
+    zero_row = w.copy()
+    zero_row[:2] = 0.0  # unit 1 of layer 1 has z ≡ 0: BN divides by σ = 0
+    assert deep.degeneracy(zero_row, arch, DATA).startswith("constant layer") is False
+    assert deep.degeneracy(zero_row, arch, DATA) == "BN undefined in layer 1"
+
+
+def test_claims_hold_and_name_their_evidence():
     claims = deep.claims()
-    assert [c.key for c in claims] == ["book-deep-1", "book-deep-2"]
+    assert [c.key for c in claims] == [f"book-deep-{i}" for i in (1, 2, 3, 4)]
     assert all(c.holds for c in claims)
-
-
-def test_summary_names_the_architectures_without_a_stationary_w_star():
-    # tanh with one hidden layer drifts (‖v‖ grows) instead of converging on this set
-    runs = (deep.run_architecture(deep.Architecture(2, 4, 1, "identity"), DATA, (0,))
-            + deep.run_architecture(deep.Architecture(2, 4, 1, "tanh"), DATA, (0, 1)))
-    assert deep.summarize(runs).without_stationary_star == ((1, "tanh"),)
-    growth = deep.output_weight_growth(deep.Architecture(2, 4, 1, "tanh"), DATA,
-                                       deep.init_weights(deep.Architecture(2, 4, 1), 0)[0],
-                                       True, (300, 3000))
-    assert growth[1][1] < growth[0][1] and growth[1][3] > growth[0][3] + 1
+    assert all(c.evidence is not None for c in claims)
