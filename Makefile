@@ -57,5 +57,11 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python tests/bench.py --runs $(or $(RUNS),3)
 
+# Mutation testing of the core modules with mutmut, in a temporary copy (about 20 minutes);
+# not part of make test. Prints the score; tests/MUTATION.md lists the survivors.
+.PHONY: mutate
+mutate: $(STAMP)
+	$(BIN)/python tests/mutate.py
+
 clean:
 	rm -rf _build

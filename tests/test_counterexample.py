@@ -5,7 +5,8 @@ import pytest
 import sympy as sp
 
 from bnpaper import autodiff, counterexample, exact, lemma, model, paper
-from bnpaper.data import counterexample_set
+from bnpaper.data import counterexample_set, make_learning_set
+from bnpaper.namespace import to_exact
 
 from .helpers import central_difference, random_weights, reference_bn_loss
 
@@ -121,3 +122,46 @@ def test_stationarity_checks_agree_exactly_and_numerically():
     assert autodiff.is_stationary(model.bn_loss, np.array([5.0, 3.0]), DATA)
     with pytest.raises(ValueError, match="positive tolerance"):
         autodiff.is_stationary(model.bn_loss, np.array([5.0, 3.0]), DATA, atol=0)
+
+
+def test_standard_optimum_solves_the_normal_equations_in_three_dimensions():
+    x = np.array([[1, 0, 2], [0, 1, 1], [1, 1, 0], [2, 1, 1]])
+    y = np.array([1, 2, 4, 3])
+
+    data = make_learning_set(to_exact(x), to_exact(y))
+    w = counterexample.standard_optimum(data)
+    assert len(w) == 3 and all(isinstance(v, sp.Rational) for v in w)
+    np.testing.assert_allclose([float(v) for v in w], np.linalg.lstsq(x, y, rcond=None)[0],
+                               rtol=1e-12)
+
+
+def test_bn_stationary_rays_refuse_d_other_than_two():
+
+    data = make_learning_set(to_exact([[1, 0, 2], [0, 1, 1], [1, 1, 0]]), to_exact([1, 2, 4]))
+    with pytest.raises(ValueError, match="handles d = 2; the data have d = 3"):
+        counterexample.bn_stationary_rays(data)
+
+
+def test_the_counterexample_claims_and_their_kinds_of_evidence():
+    from bnpaper.claims import Evidence
+
+    by_key = {c.key: c for c in counterexample.claims()}
+    assert list(by_key) == ["paper-1", "paper-2", "paper-3", "book-recon-1", "paper-4"]
+    assert all(c.holds for c in by_key.values())
+    assert [by_key[k].evidence for k in by_key] == [
+        Evidence.BUILT_FROM, Evidence.DERIVED, Evidence.BUILT_FROM, Evidence.DERIVED,
+        Evidence.DERIVED]
+    assert by_key["paper-1"].reproduced == "(1, 3)" and by_key["paper-1"].paper_value == "(1, 3)"
+    assert by_key["paper-2"].reproduced == "(-0.339317, 0.113106)"
+    assert by_key["paper-2"].paper_value == "(-0.34, 0.11)"
+    assert by_key["paper-3"].reproduced == "ray t·(5, 3), t > 0"
+    assert by_key["book-recon-1"].reproduced == \
+        "curvature across the ray = 1734*sqrt(194)/9409"
+    assert by_key["paper-4"].reproduced == "lhs = 72/17, rhs = 0"
+    assert counterexample.minima_curvature(EXACT) == 1734 * sp.sqrt(194) / 9409
+
+
+def test_lemma_at_optimum_is_simplified_exact():
+    check = counterexample.lemma_at_optimum(EXACT)
+    assert check.lhs == sp.Rational(72, 17) and check.rhs == 0
+    assert isinstance(check.lhs, sp.Rational)

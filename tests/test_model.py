@@ -165,3 +165,92 @@ def test_overflow_is_an_error_naming_the_inputs_not_an_inf_or_nan():
         model.bn_loss(np.array([1e200, 1e200]), DATA)
     with pytest.raises(ValueError, match="C\\(w\\) is not finite"):
         model.standard_loss(np.array([1e200, 1e200]), DATA)
+
+
+def test_numeric_learning_set_holds_float64_copies_of_the_exact_values():
+    exact_set = bnpaper.counterexample_set()
+    numeric = exact_set.numeric()
+    assert numeric.x.dtype == np.float64 and numeric.y.dtype == np.float64
+    np.testing.assert_array_equal(numeric.x, [[1, 1], [1, 2], [2, 3]])
+    np.testing.assert_array_equal(numeric.y, [2, 5, 13])
+    assert (numeric.M, numeric.d) == (3, 2)
+
+
+def test_make_learning_set_keeps_sympy_numbers_exact():
+    data = make_learning_set([[1, sp.Rational(1, 3)], [1, 2]], [sp.sqrt(2), 5])
+    assert data.x.dtype == object and data.y.dtype == object
+    assert data.x[0, 1] == sp.Rational(1, 3) and data.y[0] == sp.sqrt(2)
+    assert data.exact().x[1, 1] == 2 and data.numeric().y[0] == pytest.approx(2**0.5)
+    numeric = make_learning_set([[1, 2], [3, 4]], [5, 6])
+    assert numeric.x.dtype == np.float64 and numeric.y.dtype == np.float64
+
+
+@pytest.mark.parametrize("name", ["x", "y"])
+def test_make_learning_set_names_the_argument_that_is_not_numbers(name):
+    good = {"x": [[1, 1], [1, 2]], "y": [1, 2]}
+    shape = {"x": r"\(M, d\)", "y": r"\(M,\)"}[name]
+    for bad in ("ab", None, [[1.0], [1.0, 2.0]]):
+        message = rf"^{name} (has type|is not an array of shape {shape})"
+        with pytest.raises(TypeError, match=message):
+            make_learning_set(**{**good, name: bad})
+    with pytest.raises(TypeError, match=rf"^{name} holds something that is not a number"):
+        make_learning_set(**{**good, name: np.array([[{}] * 2] * 2 if name == "x" else [{}, 1],
+                                                    dtype=object)})
+    with pytest.raises(TypeError, match=rf"^{name} has type str; expected an array of shape "
+                                        f"{shape}"):
+        make_learning_set(**{**good, name: "12"})
+
+
+def test_with_intercept_appends_a_feature_of_ones_exact_or_numeric():
+    exact_set = bnpaper.counterexample_set().with_intercept()
+    assert exact_set.d == 3 and exact_set.x.dtype == object
+    assert [v for v in exact_set.x[:, 2]] == [1, 1, 1]
+    assert isinstance(exact_set.x[0, 2], sp.Integer)
+    numeric = DATA.with_intercept()
+    np.testing.assert_array_equal(numeric.x[:, 2], 1.0)
+    np.testing.assert_array_equal(numeric.x[:, :2], DATA.x)
+    np.testing.assert_array_equal(numeric.y, DATA.y)
+
+
+def test_subset_keeps_the_chosen_rows_in_order():
+    sub = DATA.subset([2, 0])
+    np.testing.assert_array_equal(sub.x, [[2, 3], [1, 1]])
+    np.testing.assert_array_equal(sub.y, [13, 2])
+    assert DATA.subset(iter([0, 1])).M == 2
+
+
+def test_the_exact_namespace_is_elementwise_and_exact():
+    from bnpaper.namespace import SYMPY, convert, is_exact, namespace_of
+
+    a = to_exact([4, 2, sp.Rational(1, 4)])
+    assert list(SYMPY.sqrt(a)) == [2, sp.sqrt(2), sp.Rational(1, 2)]
+    assert list(SYMPY.maximum(to_exact([-1, 3]), 0)) == [0, 3]
+    assert list(SYMPY.tanh(to_exact([0, 1]))) == [0, sp.tanh(1)]
+    assert list(SYMPY.where([True, False], a[:2], 0)) == [4, 0]
+    assert namespace_of(a) is SYMPY and namespace_of([1.0, sp.Integer(2)]) is SYMPY
+    assert namespace_of([1.0, 2.0]) is np and not is_exact([1.0, (2.0, 3.0)])
+    assert is_exact([1.0, (2.0, sp.Integer(3))]) and is_exact(sp.Integer(1))
+    assert convert([1, 2], np).dtype == np.float64
+    assert convert([0.5], SYMPY)[0] == sp.Rational(1, 2)
+
+
+def test_activations_and_their_names():
+    z = np.array([-2.0, 0.0, 3.0])
+    np.testing.assert_array_equal(model.activate(z, "identity", np), z)
+    np.testing.assert_array_equal(model.activate(z, "relu", np), [0, 0, 3])
+    np.testing.assert_allclose(model.activate(z, "tanh", np), np.tanh(z))
+    assert model.ACTIVATIONS == ("identity", "relu", "tanh")
+    with pytest.raises(ValueError, match=r"expected one of \('identity', 'relu', 'tanh'\)"):
+        model.activate(z, "sigmoid", np)
+
+
+def test_batch_statistics_by_hand():
+    z = np.array([[1.0, 2.0, 6.0], [0.0, 0.0, 3.0]])
+    np.testing.assert_allclose(model.batch_mean(z, np), [[3.0], [1.0]])
+    np.testing.assert_allclose(model.batch_std(z, np), [[np.sqrt(14 / 3)], [np.sqrt(2)]])
+    np.testing.assert_allclose(model.batch_std(z, np, eps=1.0), [[np.sqrt(17 / 3)], [np.sqrt(3)]])
+    np.testing.assert_allclose(model.batch_std(z, np, center=False),
+                               [[np.sqrt(41 / 3)], [np.sqrt(3)]])
+    np.testing.assert_allclose(model.batch_normalize(z[:1], np, gamma=2.0, beta=1.0),
+                               [2 * (z[0] - 3) / np.sqrt(14 / 3) + 1])
+    assert model.squared_error(np.array([1.0, 2.0]), np.array([0.0, 4.0]), np) == 5.0

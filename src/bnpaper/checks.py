@@ -126,3 +126,9 @@ def finite_result(value: Any, what: str, inputs: str = "weights w and inputs x")
         raise ValueError(f"{what} is not finite: float64 overflows for {inputs} this large"
                          " (squares beyond about 1e308); rescale them")
     return value
+
+
+def quiet_overflow() -> Any:
+    """A context where numpy does not warn on overflow: the caller checks its result with
+    :func:`finite_result` and raises instead of warning."""
+    return np.errstate(over="ignore", invalid="ignore")

@@ -9,7 +9,6 @@ points of shape (..., d).
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,52 +50,43 @@ def _prepare(*points: Any, names: tuple[str, str] = ("W0", "direction")
     return xp, out
 
 
-def _quiet_overflow(f: Any) -> Any:
-    """Run ``f`` with numpy's overflow warnings off: :func:`_scalar` raises on an inf instead."""
-    @functools.wraps(f)
-    def quiet(*args: Any, **kwargs: Any) -> Any:
-        with np.errstate(over="ignore", invalid="ignore"):
-            return f(*args, **kwargs)
-    return quiet
-
-
 def _check_nonzero(v: Any, xp: Any, name: str) -> None:
     if xp in (np, SYMPY) and np.any(np.asarray(_dot(v, v, xp)) == 0):
         raise ValueError(f"{name} is the zero vector; a ray or line needs a direction ≠ 0")
 
 
-@_quiet_overflow
 def lemma_rhs(w0: Any, w_star: Any) -> Any:
     """‖W₀ − W*‖² − (‖W*‖² − ⟨W*, W₀⟩)²/‖W*‖², the right-hand side of Lemma 4.5.
 
     It equals the squared distance from W₀ to the line ℝ·W* (chapter 3).
     """
-    xp, (w0, ws) = _prepare(w0, w_star, names=("W0", "W*"))
-    _check_nonzero(ws, xp, "W*")
-    diff = w0 - ws
-    nsq = _dot(ws, ws, xp)
-    return _scalar(_dot(diff, diff, xp) - (nsq - _dot(ws, w0, xp)) ** 2 / nsq)
+    with checks.quiet_overflow():  # an overflow raises in _scalar, not a warning
+        xp, (w0, ws) = _prepare(w0, w_star, names=("W0", "W*"))
+        _check_nonzero(ws, xp, "W*")
+        diff = w0 - ws
+        nsq = _dot(ws, ws, xp)
+        return _scalar(_dot(diff, diff, xp) - (nsq - _dot(ws, w0, xp)) ** 2 / nsq)
 
 
-@_quiet_overflow
 def distance_sq_to_line(p: Any, direction: Any) -> Any:
     """inf over t ∈ ℝ of ‖p − t·u‖² = ‖p‖² − ⟨p, u⟩²/‖u‖² (u = ``direction``)."""
-    xp, (p, u) = _prepare(p, direction)
-    _check_nonzero(u, xp, "direction")
-    return _scalar(_dot(p, p, xp) - _dot(p, u, xp) ** 2 / _dot(u, u, xp))
+    with checks.quiet_overflow():  # an overflow raises in _scalar, not a warning
+        xp, (p, u) = _prepare(p, direction)
+        _check_nonzero(u, xp, "direction")
+        return _scalar(_dot(p, p, xp) - _dot(p, u, xp) ** 2 / _dot(u, u, xp))
 
 
-@_quiet_overflow
 def distance_sq_to_ray(p: Any, direction: Any) -> Any:
     """inf over t > 0 of ‖p − t·u‖²: the projection if ⟨p, u⟩ > 0, else ‖p‖².
 
     Where ⟨p, u⟩ ≤ 0 the infimum is approached as t → 0 and not attained; for a ray of BN
     optima (w = 0 excluded, since σ(0) = 0) this is the most favourable reading for the lemma.
     """
-    xp, (p, u) = _prepare(p, direction)
-    _check_nonzero(u, xp, "direction")
-    proj = xp.maximum(_dot(p, u, xp), 0)
-    return _scalar(_dot(p, p, xp) - proj**2 / _dot(u, u, xp))
+    with checks.quiet_overflow():  # an overflow raises in _scalar, not a warning
+        xp, (p, u) = _prepare(p, direction)
+        _check_nonzero(u, xp, "direction")
+        proj = xp.maximum(_dot(p, u, xp), 0)
+        return _scalar(_dot(p, p, xp) - proj**2 / _dot(u, u, xp))
 
 
 @dataclass(frozen=True)

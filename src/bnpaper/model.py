@@ -8,9 +8,7 @@ of weight vectors is evaluated in one call; the batch axis is the last axis of z
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 import numpy as np
 import sympy as sp
@@ -20,7 +18,6 @@ from .data import LearningSet
 from .namespace import SYMPY, convert, is_jax, namespace_of
 
 BN_INPUTS = "weights w, inputs x, gamma and beta"
-F = TypeVar("F", bound=Callable[..., Any])
 Activation = Literal["identity", "relu", "tanh"]
 ACTIVATIONS: tuple[str, ...] = ("identity", "relu", "tanh")
 
@@ -51,19 +48,15 @@ def _prepare(w: Any, data: LearningSet) -> tuple[Any, Any, Any, Any]:
     return xp, convert(w, xp), convert(data.x, xp), convert(data.y, xp)
 
 
-def _finite_result(what: str, inputs: str = "weights w and inputs x") -> Callable[[F], F]:
-    """On the numeric path, raise (naming w and x) instead of returning an overflowed inf/NaN."""
-    def decorate(f: F) -> F:
-        @functools.wraps(f)
-        def checked(*args: Any, **kwargs: Any) -> Any:
-            with np.errstate(over="ignore", invalid="ignore"):
-                value = f(*args, **kwargs)
-            if isinstance(value, (np.ndarray, np.floating, float)) \
-                    and np.asarray(value).dtype.kind == "f":
-                checks.finite_result(value, what, inputs)
-            return value
-        return checked  # type: ignore[return-value]
-    return decorate
+def _finite(value: Any, what: str, inputs: str = "weights w and inputs x") -> Any:
+    """``value``; on the numeric path, ValueError (naming the inputs) for an overflowed inf/NaN.
+
+    The public functions compute under :func:`bnpaper.checks.quiet_overflow`, so an overflow
+    is reported once, here, not as a RuntimeWarning.
+    """
+    if isinstance(value, (np.ndarray, np.floating, float)) and np.asarray(value).dtype.kind == "f":
+        checks.finite_result(value, what, inputs)
+    return value
 
 
 def pre_activations(w: Any, x: Any) -> Any:
@@ -114,20 +107,21 @@ def batch_normalize(z: Any, xp: Any, gamma: Any = 1, beta: Any = 0, eps: float =
     return gamma * c / batch_std(z, xp, eps, center) + beta
 
 
-@_finite_result("φ_w(x̄)")
 def standard_output(w: Any, data: LearningSet, activation: Activation = "identity") -> Any:
     """φ_w(x̄⁽ᵐ⁾) = g(⟨w, x̄⁽ᵐ⁾⟩) for every sample. Shape (..., M)."""
-    xp, w, x, _ = _prepare(w, data)
-    return activate(pre_activations(w, x), activation, xp)
+    with checks.quiet_overflow():
+        xp, w, x, _ = _prepare(w, data)
+        return _finite(activate(pre_activations(w, x), activation, xp), "φ_w(x̄)")
 
 
-@_finite_result("φ̂_w(x̄)", BN_INPUTS)
 def bn_output(w: Any, data: LearningSet, gamma: Any = 1, beta: Any = 0, eps: float = 0.0,
               activation: Activation = "identity", center: bool = True) -> Any:
     """φ̂_w(x̄⁽ᵐ⁾) = g(BN(⟨w, x̄⁽ᵐ⁾⟩)) with the batch = the whole learning set. Shape (..., M)."""
-    xp, w, x, _ = _prepare(w, data)
-    return activate(batch_normalize(pre_activations(w, x), xp, gamma, beta, eps, center),
-                    activation, xp)
+    with checks.quiet_overflow():
+        xp, w, x, _ = _prepare(w, data)
+        out = activate(batch_normalize(pre_activations(w, x), xp, gamma, beta, eps, center),
+                       activation, xp)
+        return _finite(out, "φ̂_w(x̄)", BN_INPUTS)
 
 
 def squared_error(out: Any, y: Any, xp: Any) -> Any:
@@ -138,16 +132,18 @@ def squared_error(out: Any, y: Any, xp: Any) -> Any:
     return s.item() if isinstance(s, np.ndarray) and s.dtype == object and s.ndim == 0 else s
 
 
-@_finite_result("C(w)", "weights w, inputs x and labels y")
 def standard_loss(w: Any, data: LearningSet, activation: Activation = "identity") -> Any:
     """C(w) = Σᵢ (φ_w(x̄⁽ⁱ⁾) − ȳ⁽ⁱ⁾)². w: (..., d) → (...)."""
-    xp, _, _, y = _prepare(w, data)
-    return squared_error(standard_output(w, data, activation), y, xp)
+    with checks.quiet_overflow():
+        xp, _, _, y = _prepare(w, data)
+        return _finite(squared_error(standard_output(w, data, activation), y, xp), "C(w)",
+                       "weights w, inputs x and labels y")
 
 
-@_finite_result("Ĉ(w)", BN_INPUTS + " and labels y")
 def bn_loss(w: Any, data: LearningSet, gamma: Any = 1, beta: Any = 0, eps: float = 0.0,
             activation: Activation = "identity", center: bool = True) -> Any:
     """Ĉ(w) = Σᵢ (φ̂_w(x̄⁽ⁱ⁾) − ȳ⁽ⁱ⁾)², γ = 1 and β = 0 unless given. w: (..., d) → (...)."""
-    xp, _, _, y = _prepare(w, data)
-    return squared_error(bn_output(w, data, gamma, beta, eps, activation, center), y, xp)
+    with checks.quiet_overflow():
+        xp, _, _, y = _prepare(w, data)
+        out = bn_output(w, data, gamma, beta, eps, activation, center)
+        return _finite(squared_error(out, y, xp), "Ĉ(w)", BN_INPUTS + " and labels y")

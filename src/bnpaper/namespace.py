@@ -20,9 +20,16 @@ import numpy as np
 import sympy as sp
 
 
-def _elementwise(f: Any) -> Any:
-    vf = np.vectorize(f, otypes=[object])
-    return lambda *args: vf(*args)
+def _sqrt(a: Any) -> np.ndarray:
+    return np.vectorize(sp.sqrt, otypes=[object])(a)
+
+
+def _maximum(a: Any, b: Any) -> np.ndarray:
+    return np.vectorize(sp.Max, otypes=[object])(a, b)
+
+
+def _tanh(a: Any) -> np.ndarray:
+    return np.vectorize(sp.tanh, otypes=[object])(a)
 
 
 def _where(cond: Any, a: Any, b: Any) -> Any:
@@ -32,9 +39,9 @@ def _where(cond: Any, a: Any, b: Any) -> Any:
 SYMPY = SimpleNamespace(
     name="sympy",
     sum=np.sum,  # np.add.reduce on an object array adds the sympy expressions exactly
-    sqrt=_elementwise(sp.sqrt),
-    maximum=_elementwise(lambda a, b: sp.Max(a, b)),
-    tanh=_elementwise(sp.tanh),
+    sqrt=_sqrt,  # elementwise over object arrays of sympy expressions
+    maximum=_maximum,
+    tanh=_tanh,
     where=_where,
 )
 """The exact namespace: numpy object arrays whose entries are sympy expressions."""
