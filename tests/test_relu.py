@@ -1,10 +1,13 @@
 """The ReLU chapter: each exact result against an independent numeric computation."""
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 import sympy as sp
 
-from bnpaper import autodiff, exact, lemma, model, relu, sectors
+from bnpaper import autodiff, counterexample, exact, lemma, model, relu, sectors
 from bnpaper.data import counterexample_set, make_learning_set
 
 from .helpers import central_difference, random_weights
@@ -197,6 +200,37 @@ def test_lemma_fails_at_w_star_for_bn_relu_exactly_and_by_brute_force(minima):
     brute = min(np.min(np.sum((np.array([1.0, 3.0]) - t * np.array(exact.to_floats(r.direction)))
                               ** 2, axis=1)) for r in minima)
     assert brute == pytest.approx(9, rel=1e-9)
+
+
+def test_numeric_lemma_lhs_matches_a_brute_force_distance_to_the_numeric_rays():
+    angles, _ = relu.numeric_local_minima(EXACT)
+    lhs = relu.numeric_lemma_lhs((1.0, 3.0), angles)
+    t = np.linspace(1e-9, 20, 200_001)
+    brute = min(np.min(np.sum((np.array([1.0, 3.0]) - t[:, None] * relu.unit_directions(a))
+                              ** 2, axis=1)) for a in angles)
+    assert lhs == pytest.approx(brute, rel=1e-8) and lhs == pytest.approx(9, rel=1e-6)
+    # a ray pointing away from W₀: the infimum ‖W₀‖² (t → 0)
+    assert relu.numeric_lemma_lhs((1.0, 3.0), [np.arctan2(-3, -1)]) == pytest.approx(10)
+
+
+def test_relu_claim_4_checks_the_distance_itself_not_only_the_zero_rhs():
+    """Regression: relu-4 must fail when W* lies on a ray of BN-ReLU minima (lhs = 0)."""
+    claim = next(c for c in relu.claims() if c.key == "relu-4")
+    assert claim.holds and "lhs = 9" in claim.reproduced
+    mp = pytest.MonkeyPatch()
+    try:
+        mp.setattr(relu, "paper_set_analysis", relu.paper_set_analysis.__wrapped__)
+        mp.setattr(counterexample, "standard_optimum", lambda data: (sp.Integer(1), sp.Integer(0)))
+        assert not next(c for c in relu.claims() if c.key == "relu-4").holds
+    finally:
+        mp.undo()
+
+
+def test_chapter_says_what_its_two_examples_show_and_no_more():
+    nb = json.loads((Path(__file__).resolve().parents[1] / "book" / "relu.ipynb").read_text())
+    text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert "not whether the lemma holds" not in text
+    assert "Two\nexamples do not say" in text or "Two examples do not say" in text
 
 
 # --- the teacher set -------------------------------------------------------------------------
