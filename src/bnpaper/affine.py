@@ -323,7 +323,7 @@ def trajectory_figure(data: LearningSet, runs: Trajectories, w_star: Any,
 
 def claims() -> list:
     """The chapter's main derived facts, exact (sympy)."""
-    from .claims import Claim
+    from .claims import Claim, Evidence
     from .counterexample import standard_optimum
 
     data = counterexample_set()
@@ -340,16 +340,16 @@ def claims() -> list:
               source, "—", f"β* = {beta}", "exact: solve ∂Ĉ/∂γ = ∂Ĉ/∂β = 0 (sympy)",
               beta == sp.Rational(sum(data.y), data.M)
               and sp.simplify(gamma - optimal_gamma_beta(exact.weight_symbols(2), data)[0])
-              == 0),
+              == 0, Evidence.DERIVED),
         Claim("gamma-beta-2", "with learned γ, β the optima in w are the whole line 3w₁ = 5w₂"
               " (both rays, w ≠ 0), where Ĉ = 0", source, "—",
               f"line {minima[0].normal[0]}·w₁ + ({minima[0].normal[1]})·w₂ = 0, "
               f"value {minima[0].value}" if minima else "none",
               "exact stationary lines of the profile loss and curvature (sympy)",
-              len(minima) == 1 and on_line and minima[0].value == 0),
+              len(minima) == 1 and on_line and minima[0].value == 0, Evidence.DERIVED),
         Claim("gamma-beta-3", "at W* with the best γ, β for W*, ∇_w Ĉ = γ*(W*) ∇Ĉ(W*) ≠ 0",
               source, "—", f"({at.joint[0]}, {at.joint[1]}), γ*(W*) = {at.gamma}",
               "exact gradients (sympy); envelope theorem checked",
               any(g != 0 for g in at.joint) and at.joint == at.profile
-              and sp.simplify(ratio - at.gamma) == 0),
+              and sp.simplify(ratio - at.gamma) == 0, Evidence.DERIVED),
     ]
