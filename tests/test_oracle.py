@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from flax import nnx  # pinned in the test extra: a missing oracle fails, it is not skipped
 
 from bnpaper import autodiff, counterexample, deep, exact, model, paper
 from bnpaper.data import counterexample_set, make_learning_set
 
 jax = autodiff.jax_x64()
 jnp = jax.numpy
-nnx = pytest.importorskip("flax.nnx")
 
 EXACT = counterexample_set()
 DATA = EXACT.numeric()
