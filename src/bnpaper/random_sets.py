@@ -278,9 +278,9 @@ def _rho_text(cell: Cell, s: CellSummary) -> str:
 
 def summary_markdown(cells: list[Cell]) -> str:
     """The chapter's table as Markdown, with fixed formats (every header cell has text)."""
-    head = (r"| $(d, M)$ | regime | sets | $W^*$ stationary | "
+    head = (r"| size $(d, M)$ | regime | sets | $W^*$ stationary | scale-free gradient "
             r"$\rho = \lVert W^*\rVert\,\lVert\nabla\hat C(W^*)\rVert / "
-            r"(2\sqrt M\lVert y_c\rVert)$ | $\alpha$ (°): 5 % / median / 95 % "
+            r"(2\sqrt M\lVert y_c\rVert)$ | angle $\alpha$ (°): 5 % / median / 95 % "
             "| failure share, MC (95 % CI) | closed form | CI covers |\n"
             "|---|---|---|---|---|---|---|---|---|\n")
     rows = []

@@ -78,8 +78,9 @@ def scope_examples() -> dict[str, tuple[str, LearningSet]]:
         "M ≥ d + 1, no bias (4 samples)": (f"a fourth sample x = {x4}, y = {y4}",
                                             four_samples()),
         "M ≤ d": (f"a third input {EXTRA_INPUT}", underdetermined_example()),
-        "bias input, M = 3 weights": ("a constant input 1", with_bias(paper)),
-        "bias input, M = 4 > 3 weights": ("4 samples, a constant input 1",
+        "bias input, M = d = 3 (W* also interpolates)": ("a constant input 1",
+                                                         with_bias(paper)),
+        "bias input, M = 4 ≥ d + 1": ("4 samples, a constant input 1",
                                           with_bias(four_samples())),
         "centred inputs": ("inputs minus x̄", LearningSet(paper.x - x_bar, paper.y)),
         "rank Xc = 1 < d": (f"inputs {RANK_ONE_INPUTS}",
@@ -259,8 +260,9 @@ def scope_rows(n: int = 20_000, seed: int = 0) -> list[ScopeRow]:
 
 def scope_markdown(rows: list[ScopeRow]) -> str:
     """The scope table as Markdown (every header cell has text)."""
-    head = ("| regime | example | $(M, d)$, rank $X_c$ | $W^*$ | $W^*$ for $\\hat C$ "
-            "| $\\nabla\\hat C(W^*)$ | lemma at $W_0 = W^*$: lhs vs rhs $= 0$ "
+    head = ("| regime | example | size $(M, d)$, rank of $X_c$ | standard optimum $W^*$ "
+            "| what $W^*$ is for $\\hat C$ | gradient $\\nabla\\hat C(W^*)$ "
+            "| lemma at $W_0 = W^*$: left side (right side $0$) "
             "| random $W_0$: failures / admissible | lemma for every admissible $W_0$ |\n"
             "|---|---|---|---|---|---|---|---|---|\n")
     lines = []
@@ -291,8 +293,8 @@ def claims() -> list:
     under = rows["M ≤ d"]
     under_data = underdetermined_example()
     interpolates = all(sp.simplify(e) == 0 for e in under_data.x @ under.w_star - under_data.y)
-    bias_rows = [(rows["bias input, M = 3 weights"], counterexample_set()),
-                 (rows["bias input, M = 4 > 3 weights"], four_samples())]
+    bias_rows = [(rows["bias input, M = d = 3 (W* also interpolates)"], counterexample_set()),
+                 (rows["bias input, M = 4 ≥ d + 1"], four_samples())]
     bias_ok = True
     for row, data in bias_rows:
         fits = linear_fits(data)
