@@ -394,3 +394,14 @@ def test_claims_hold_and_name_their_evidence():
     assert [c.key for c in claims] == [f"book-deep-{i}" for i in (1, 2, 3, 4)]
     assert all(c.holds for c in claims)
     assert all(c.evidence is not None for c in claims)
+
+
+def test_the_chapter_states_what_was_measured_not_the_old_phrases():
+    import json
+    from pathlib import Path
+
+    nb = json.loads((Path(__file__).parents[1] / "book" / "deep_networks.ipynb").read_text())
+    prose = " ".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert "many orders of magnitude" not in prose and "as in the paper" not in prose
+    assert "profile gradient" in prose and "second-order" in prose
+    assert "{prf:ref}`prop-deep-profile-zero`" in prose

@@ -845,7 +845,7 @@ def claims() -> list:
               "of Ĉ has b = mean(ȳ), so lhs ≥ (b* − mean(ȳ))² > 0 = rhs",
               source, "—", f"lhs ≥ {bound:.4f} > rhs = {rhs:.1f}",
               "∂Ĉ/∂b = 2M(b − mean(ȳ)) derived, checked against JAX autodiff",
-              bound > max(rhs, 0.0) and abs(g_full[-1] - db) < 1e-9 * max(1.0, abs(db)),
+              bool(bound > max(rhs, 0.0) and abs(g_full[-1] - db) < 1e-9 * max(1.0, abs(db))),
               Evidence.DERIVED),
         Claim("book-deep-3", "for that network the profile gradient vanishes: with (v, b) at "
               "their best for W*'s hidden weights, ∇_θ Ĉ = 0 (the raw gradient comes from "

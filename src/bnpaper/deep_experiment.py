@@ -22,8 +22,8 @@ from .failure import CONFIDENCE, wilson_interval
 PROFILE_TOL = 1e-6
 """‖∇_θ P̂‖ above this counts as a non-zero profile gradient (the training tolerance)."""
 
-NOISE_BOUND = 1e-9
-"""A profile gradient below this is reported as rounding noise (``< 1e-9``)."""
+NOISE_BOUND = 1e-8
+"""A profile gradient below this is reported as rounding noise (``< 1e-8``)."""
 
 
 @dataclass(frozen=True)
@@ -215,18 +215,18 @@ class Move:
 
 def train_from_w_star(runs: list[Run], sets: dict[str, LearningSet],
                       opts: tuple[Optimizer, ...]) -> list[Move]:
-    """For each optimizer setting: train the BN network from W₀ = W* of every usable run."""
-    ok = [r for r in runs if r.usable]
+    """For each optimizer setting: train the BN network from W₀ = W* of every run (all of
+    them, so the compiled batch is the grid's), and keep the usable runs."""
     out = []
     for opt in opts:
         moves, b_moves, stat, lhs = [], [], [], []
         for name, data in sets.items():
-            rs = [r for r in ok if r.data == name]
-            if not rs:
-                continue
+            rs = [r for r in runs if r.data == name]
             archs = [Architecture(data.d, r.width, r.depth, r.activation) for r in rs]
             res = deep.train_many(archs, data, [r.w_star for r in rs], bn=True, opt=opt)
             for r, arch, t in zip(rs, archs, res, strict=True):
+                if not r.usable:
+                    continue
                 w_hat = t.w[0]
                 moves.append(np.linalg.norm(w_hat - r.w_star) / np.linalg.norm(r.w_star))
                 b_moves.append(abs(w_hat[-1] - r.w_star[-1]))
@@ -235,6 +235,70 @@ def train_from_w_star(runs: list[Run], sets: dict[str, LearningSet],
         out.append(Move(opt.describe(), np.array(moves), np.array(b_moves), np.array(stat),
                         np.array(lhs)))
     return out
+
+
+def settings_differ(a: Move, b: Move, rel: float = 0.1) -> Share:
+    """Runs whose relative moves under the two settings differ by more than ``rel`` (relative
+    to the larger), among runs whose BN end point is stationary under both."""
+    both = a.stationary & b.stationary
+    hi = np.maximum(a.moves, b.moves)[both]
+    k = int(np.sum(np.abs(a.moves - b.moves)[both] > rel * hi))
+    return share(k, int(both.sum()))
+
+
+def format_moves(moves: list[Move]) -> str:
+    """One line per optimizer setting: runs, stationary end points, relative move
+    (median [min, max], two significant digits)."""
+    lines = []
+    for m in moves:
+        s = m.moves[m.stationary]
+        lines.append(f"{m.setting}: {int(m.stationary.sum())} of {len(m.moves)} end points "
+                     f"stationary; |W^-W*|/|W*| median {np.median(s):.2g} "
+                     f"[{np.min(s):.2g}, {np.max(s):.2g}]")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- figure
+
+_MARKERS = {"identity": "o", "relu": "s", "tanh": "^"}
+
+
+def profile_figure(cs: list[Cell]) -> Any:
+    """Raw ‖∇Ĉ(W*)‖ (filled) and profile ‖∇_θ P̂(θ*)‖ (open) per depth and activation: one
+    panel per learning set and width; markers at the median over usable runs, bars from min
+    to max. Profile gradients below :data:`NOISE_BOUND` are drawn on the dotted line."""
+    import matplotlib.pyplot as plt
+
+    from .plots import OKABE_ITO
+
+    colours = dict(zip(deep.model.ACTIVATIONS, (OKABE_ITO["blue"], OKABE_ITO["vermillion"],
+                                                OKABE_ITO["green"]), strict=True))
+    panels = list(dict.fromkeys((c.data, c.width) for c in cs))
+    fig, axes = plt.subplots(1, len(panels), figsize=(3.4 * len(panels), 4.4), sharey=True,
+                             squeeze=False, layout="constrained")
+    floor = NOISE_BOUND / 10
+    for ax, (data, width) in zip(axes[0], panels, strict=True):
+        for c in (c for c in cs if (c.data, c.width) == (data, width) and c.raw):
+            x = c.depth + 0.22 * (deep.model.ACTIVATIONS.index(c.activation) - 1)
+            col, mk = colours[c.activation], _MARKERS[c.activation]
+            for stats, fill, dx in ((c.raw, col, -0.05), (c.profile, "white", 0.05)):
+                med, lo, hi = (max(v, floor) for v in stats)
+                ax.plot([x + dx] * 2, [lo, hi], color=col, lw=1.2)
+                ax.plot(x + dx, med, mk, color=col, mfc=fill, ms=7)
+        ax.axhline(NOISE_BOUND, color="grey", ls=":", lw=1)
+        ax.set(yscale="log", xticks=[1, 2, 3], xlim=(0.5, 3.5), xlabel="hidden layers $L$",
+               title=f"{data} set, width {width}")
+    axes[0, 0].set_ylabel(r"gradient norm at $W^*$")
+    axes[0, 0].text(0.55, NOISE_BOUND * 2, f"rounding noise (< {NOISE_BOUND:.0e})",
+                    color="grey", fontsize=8)
+    for act in deep.model.ACTIVATIONS:
+        axes[0, -1].plot([], [], _MARKERS[act], color=colours[act], label=act)
+    axes[0, -1].plot([], [], "o", color="grey", label=r"raw $\|\nabla\hat C(W^*)\|$")
+    axes[0, -1].plot([], [], "o", color="grey", mfc="white",
+                     label=r"profile $\|\nabla_\theta \hat P(\theta^*)\|$")
+    axes[0, -1].legend(loc="center right", fontsize=8)
+    fig.suptitle(r"Raw BN gradient at $W^*$ against the profile gradient (output layer refitted)")
+    return fig
 
 
 def rhs_at_w_star(w_star: Any) -> float:
