@@ -34,7 +34,14 @@ pytest_add_cli_args = -o addopts= -p no:cacheprovider -q -x
 pytest_add_cli_args_test_selection =
 {tests}
 also_copy = conftest.py
+do_not_mutate_patterns =
+    {prose}
 """
+
+PROSE = r'^\s*(Claim\("[\w-]+", )?(f?"[^"]*"[, ]*)+$'
+"""Lines of nothing but string literals: the prose of the claims table (statement, source,
+method) in ``counterexample.claims``. Its words are read, not tested; a mutant there would
+only change a sentence of the table (see tests/MUTATION.md)."""
 
 
 def run(max_children: int, keep: Path | None) -> int:
@@ -46,7 +53,7 @@ def run(max_children: int, keep: Path | None) -> int:
         shutil.copy2(ROOT / name, work / name)
     (work / "setup.cfg").write_text(SETUP_CFG.format(
         only="\n".join(f"    src/bnpaper/{m}.py" for m in CORE),
-        tests="\n".join(f"    {t}" for t in TESTS)))
+        tests="\n".join(f"    {t}" for t in TESTS), prose=PROSE))
     mutmut = [sys.executable, "-m", "mutmut"]
     env_note = f"mutmut working copy: {work}"
     print(env_note, flush=True)

@@ -165,3 +165,18 @@ def test_lemma_at_optimum_is_simplified_exact():
     check = counterexample.lemma_at_optimum(EXACT)
     assert check.lhs == sp.Rational(72, 17) and check.rhs == 0
     assert isinstance(check.lhs, sp.Rational)
+
+
+def test_rescaling_and_euler_defects_by_hand():
+    w1, w2 = exact.weight_symbols(2)
+    c = sp.Symbol("c", positive=True)
+    f = w1**2 + 3 * w1 * w2  # homogeneous of degree 2
+    assert sp.simplify(exact.rescaling_defect(f) - (c**2 - 1) * f) == 0
+    assert sp.simplify(exact.euler_defect(f) - 2 * f) == 0
+    assert exact.rescaling_defect(w1 / w2) == 0 and exact.euler_defect(w1 / w2) == 0
+    g = exact.weight_symbols(3)
+    assert sp.simplify(exact.euler_defect(g[2] ** 3, 3) - 3 * g[2] ** 3) == 0
+    assert sp.simplify(exact.rescaling_defect(g[2], 3) - (c - 1) * g[2]) == 0
+    # on the counterexample: Ĉ is scale invariant, C is not
+    assert exact.rescaling_defect(exact.loss_expr(model.bn_loss, EXACT)) == 0
+    assert exact.rescaling_defect(exact.loss_expr(model.standard_loss, EXACT)) != 0

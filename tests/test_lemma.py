@@ -75,3 +75,10 @@ def test_scalar_point_raises():
 def test_a_mismatched_w_star_is_named_in_the_error():
     with pytest.raises(ValueError, match=r"W\* has shape \(3,\)"):
         lemma.lemma_rhs(np.ones(2), np.ones(3))
+
+
+def test_distance_to_a_line_needs_a_direction():
+    with pytest.raises(ValueError, match="^direction is the zero vector"):
+        lemma.distance_sq_to_line(np.array([1.0, 2.0]), np.zeros(2))
+    with pytest.raises(ValueError, match="^direction is the zero vector"):
+        lemma.distance_sq_to_line(to_exact([1, 2]), to_exact([0, 0]))

@@ -254,3 +254,17 @@ def test_batch_statistics_by_hand():
     np.testing.assert_allclose(model.batch_normalize(z[:1], np, gamma=2.0, beta=1.0),
                                [2 * (z[0] - 3) / np.sqrt(14 / 3) + 1])
     assert model.squared_error(np.array([1.0, 2.0]), np.array([0.0, 4.0]), np) == 5.0
+
+
+def test_exact_elementwise_functions_accept_empty_arrays():
+    from bnpaper.namespace import SYMPY
+
+    empty = np.array([], dtype=object)
+    for f in (SYMPY.sqrt, SYMPY.tanh):
+        assert f(empty).shape == (0,) and f(empty).dtype == object
+    assert SYMPY.maximum(empty, empty).shape == (0,)
+
+
+def test_an_exact_learning_set_refuses_what_sympy_cannot_read():
+    with pytest.raises(TypeError, match=r"^y holds something that is not a number \("):
+        make_learning_set([[1, 1], [1, 2]], np.array(["1 +", sp.Integer(2)], dtype=object))

@@ -56,9 +56,7 @@ class LearningSet:
 
     def with_intercept(self) -> LearningSet:
         """The inputs with a constant feature 1 appended (x̄ ↦ (x̄, 1)): a bias as a weight."""
-        ones = np.ones((self.M, 1), dtype=np.asarray(self.x).dtype)
-        if _is_object(self.x):
-            ones = to_exact(ones)
+        ones = to_exact([[1]] * self.M) if _is_object(self.x) else np.ones((self.M, 1))
         return LearningSet(np.hstack([np.asarray(self.x), ones]), self.y)
 
     def subset(self, rows: Any) -> LearningSet:

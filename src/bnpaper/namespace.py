@@ -32,17 +32,13 @@ def _tanh(a: Any) -> np.ndarray:
     return np.vectorize(sp.tanh, otypes=[object])(a)
 
 
-def _where(cond: Any, a: Any, b: Any) -> Any:
-    return np.where(np.asarray(cond, dtype=bool), a, b)
-
-
 SYMPY = SimpleNamespace(
     name="sympy",
     sum=np.sum,  # np.add.reduce on an object array adds the sympy expressions exactly
     sqrt=_sqrt,  # elementwise over object arrays of sympy expressions
     maximum=_maximum,
     tanh=_tanh,
-    where=_where,
+    where=np.where,  # truth values of sympy booleans, as numpy reads them
 )
 """The exact namespace: numpy object arrays whose entries are sympy expressions."""
 
