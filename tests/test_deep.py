@@ -405,3 +405,15 @@ def test_the_chapter_states_what_was_measured_not_the_old_phrases():
     assert "many orders of magnitude" not in prose and "as in the paper" not in prose
     assert "profile gradient" in prose and "second-order" in prose
     assert "{prf:ref}`prop-deep-profile-zero`" in prose
+
+
+def test_bn_kink_detects_a_bn_output_exactly_at_zero():
+    from bnpaper import deep_experiment as dx
+
+    arch = deep.Architecture(2, 3, 1, "relu")
+    w = random_w(arch, seed=0)
+    assert not dx.bn_kink(w, arch, DATA, "")
+    u = DATA.x[0] - DATA.x.mean(axis=0)
+    w[:2] = (u[1], -u[0])  # unit 1: ⟨w, x̄⁽¹⁾ − mean⟩ = 0, so its BN output at sample 1 is 0
+    assert dx.bn_kink(w, arch, DATA, "")
+    assert not dx.bn_kink(w, deep.Architecture(2, 3, 1, "tanh"), DATA, "")

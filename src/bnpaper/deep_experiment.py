@@ -62,11 +62,25 @@ class Run:
     the standard network at W*."""
     w_star: np.ndarray
     w0: np.ndarray
+    bn_kink: bool
+    """ReLU only: some BN output of the BN network at W* is 0 up to
+    :data:`bnpaper.deep.KINK_TOL`, where Ĉ may not be differentiable."""
 
     @property
     def usable(self) -> bool:
-        """W* is stationary, passes the second-order check, and is not degenerate."""
-        return self.status == "stationary" and self.second_order and not self.degenerate
+        """W* is stationary, passes the second-order check, is not degenerate, and Ĉ is
+        differentiable there (no ReLU kink in the BN network)."""
+        return (self.status == "stationary" and self.second_order and not self.degenerate
+                and not self.bn_kink)
+
+
+def bn_kink(w: np.ndarray, arch: Architecture, data: LearningSet, degenerate: str) -> bool:
+    """Whether the BN network at W has a ReLU kink: a BN output within KINK_TOL of 0
+    (False for other activations and for degenerate W, where BN may be undefined)."""
+    if arch.activation != "relu" or degenerate:
+        return False
+    zs = deep.hidden_pre_activations(w, arch, data.x, bn=True)
+    return min(float(np.min(np.abs(z))) for z in zs) < deep.KINK_TOL
 
 
 def run_grid(sets: dict[str, LearningSet], widths: tuple[int, ...], depths: tuple[int, ...],
@@ -88,14 +102,16 @@ def run_grid(sets: dict[str, LearningSet], widths: tuple[int, ...], depths: tupl
         for k, arch, w, res, sp, start in zip(keys, archs, w_star, std, split, w0,
                                               strict=True):
             ev = sp.hessian_eigenvalues()
+            degenerate = deep.degeneracy(w, arch, data)
             runs.append(Run(
                 name, *k, float(res.loss[0]), float(res.grad_norm[0]),
                 deep.end_status(arch, data, w, float(res.grad_norm[0]), False, opt.tol),
-                deep.degeneracy(w, arch, data), bool(deep.second_order_ok(ev)[0]),
+                degenerate, bool(deep.second_order_ok(ev)[0]),
                 float(ev[0, 0]),
                 float(np.linalg.norm(sp.grad_bn[0])), float(sp.grad_bn_hidden[0]),
                 float(sp.grad_bn_v[0]), float(abs(sp.grad_bn_b[0])),
-                float(sp.profile_norm[0]), float(sp.profile_loss[0] - res.loss[0]), w, start))
+                float(sp.profile_norm[0]), float(sp.profile_loss[0] - res.loss[0]), w, start,
+                bn_kink(w, arch, data, degenerate)))
     return runs
 
 
