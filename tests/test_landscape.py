@@ -6,7 +6,7 @@ import pytest
 import sympy as sp
 
 from bnpaper import autodiff, exact, landscape, model
-from bnpaper.data import counterexample_set, make_learning_set
+from bnpaper.data import LearningSet, counterexample_set, make_learning_set
 from bnpaper.namespace import to_exact
 
 from .helpers import central_difference, random_weights, reference_bn_loss
@@ -156,3 +156,12 @@ def test_figures_have_titles_labels_and_legends(facts):
 
 def test_landscape_claims_all_hold():
     assert all(c.holds for c in landscape.claims())
+
+
+def test_facts_of_a_set_whose_w_star_is_a_bn_minimum_have_no_descent_direction():
+    """Labels ȳ + 6 (intercept 0): W* = (5, 3) lies on the ray of minima, ∇Ĉ(W*) = 0."""
+    shifted = LearningSet(counterexample_set().x, to_exact((8, 11, 19)))
+    facts = landscape.landscape_facts(shifted)
+    assert facts.descent == (0, 0) and facts.theta_descent is None
+    assert facts.descent_turn == "not at all" and not facts.descent_turns_towards_minima
+    assert facts.c_hat_w_star == facts.c_hat_min

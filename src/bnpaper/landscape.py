@@ -110,8 +110,8 @@ class LandscapeFacts:
     """Ĉ(W*)."""
     descent: tuple[sp.Expr, sp.Expr]
     """−∇Ĉ(W*)."""
-    theta_descent: sp.Expr
-    """Angle of −∇Ĉ(W*)."""
+    theta_descent: sp.Expr | None
+    """Angle of −∇Ĉ(W*); None when ∇Ĉ(W*) = 0 (W* on a stationary ray: no direction)."""
     descent_dot_w_star: sp.Expr
     """⟨−∇Ĉ(W*), W*⟩ (0: the descent direction is perpendicular to W*)."""
     slope_at_w_star: sp.Expr
@@ -127,8 +127,10 @@ class LandscapeFacts:
 
     @property
     def descent_turns_towards_minima(self) -> bool:
-        """Whether −∇Ĉ(W*) rotates W* the short way round towards the ray of minima."""
-        return bool(sp.sign(_cross(self.w_star, self.descent)) == sp.sign(self.turn_to_minima))
+        """Whether −∇Ĉ(W*) rotates W* the short way round towards the ray of minima (False
+        when it does not rotate W* at all)."""
+        turn = sp.sign(_cross(self.w_star, self.descent))
+        return bool(turn != 0 and turn == sp.sign(self.turn_to_minima))
 
 
 def landscape_facts(data: LearningSet) -> LandscapeFacts:
@@ -148,7 +150,7 @@ def landscape_facts(data: LearningSet) -> LandscapeFacts:
         c_hat_max=rays["maximum"].value,
         c_hat_w_star=exact.at(c_hat, w_star),
         descent=descent,
-        theta_descent=angle_of(descent),
+        theta_descent=None if all(d == 0 for d in descent) else angle_of(descent),
         descent_dot_w_star=sp.simplify(sum(d * w for d, w in zip(descent, w_star, strict=True))),
         # chain rule: d/dθ Ĉ(r cos θ, r sin θ) = ⟨∇Ĉ(w), (−w₂, w₁)⟩
         slope_at_w_star=sp.radsimp(grad[0] * -w_star[1] + grad[1] * w_star[0]),
@@ -261,7 +263,7 @@ def angle_profile_figure(data: LearningSet, facts: LandscapeFacts,
 
 def claims() -> list:
     """The chapter's claims about the two landscapes, derived exactly."""
-    from .claims import Claim
+    from .claims import Claim, Evidence
     from .data import counterexample_set
 
     data = counterexample_set()
@@ -271,17 +273,18 @@ def claims() -> list:
     return [
         Claim("landscape-angle-only", "Ĉ depends only on the direction of w: ∂Ĉ/∂r = 0",
               source, "—", f"∂Ĉ/∂r = {d_dr}", "exact: Ĉ in polar coordinates (sympy)",
-              d_dr == 0),
+              d_dr == 0, Evidence.DERIVED),
         Claim("landscape-descent-perpendicular",
               "−∇Ĉ(W*) is perpendicular to W* and rotates W* towards the ray of minima",
               source, "—",
               f"⟨−∇Ĉ(W*), W*⟩ = {facts.descent_dot_w_star}; θ(−∇Ĉ(W*)) = "
               f"{facts.theta_descent}; turns {facts.descent_turn}",
               "exact gradient and angles (sympy)",
-              facts.descent_dot_w_star == 0 and facts.descent_turns_towards_minima),
+              facts.descent_dot_w_star == 0 and facts.descent_turns_towards_minima,
+              Evidence.DERIVED),
         Claim("landscape-values", "min Ĉ < Ĉ(W*) < max Ĉ: W* is neither a minimum nor a maximum",
               source, "—",
               f"{facts.c_hat_min} < {facts.c_hat_w_star} < {facts.c_hat_max}",
               "exact values on the stationary rays and at W* (sympy)",
-              bool(facts.c_hat_min < facts.c_hat_w_star < facts.c_hat_max)),
+              bool(facts.c_hat_min < facts.c_hat_w_star < facts.c_hat_max), Evidence.DERIVED),
     ]
