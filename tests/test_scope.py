@@ -247,3 +247,11 @@ def test_counterexample_caption_and_intro_state_direction_hypothesis_and_scope()
     assert "starting from any $W_0$\nwith $\\langle W_0, W^*\\rangle > 0$" in intro
     assert "## How to cite" in intro and "{cite:t}`dannemann2025`" in intro
     assert "version 0.1.0" in intro and "CITATION.cff" in intro
+
+
+def test_random_bias_sets_make_w_star_a_bn_minimum_and_dropping_the_bias_breaks_it():
+    check = scope.random_bias_check(n_sets=40, m=7, d=2, n_init=400, seed=3)
+    assert check.max_rho < 1e-9 and check.fails == 0 and check.covered > 0
+    assert check.sets_failing_without_bias == check.n_sets
+    with pytest.raises(ValueError, match="M ≥ d \\+ 2"):
+        scope.random_bias_check(m=3, d=2)

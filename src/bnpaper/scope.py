@@ -277,6 +277,51 @@ def scope_markdown(rows: list[ScopeRow]) -> str:
     return head + "\n".join(lines) + "\n"
 
 
+# --------------------------------------------------------------------------- random sets
+
+
+@dataclass(frozen=True)
+class RandomBiasCheck:
+    """Random learning sets with and without a bias input (float64, seeded)."""
+
+    n_sets: int
+    max_rho: float
+    """Largest ρ = ‖W*‖‖∇Ĉ(W*)‖/(2√M‖yc‖) with the bias input (0 up to rounding if W* ∈ Ŵ)."""
+    fails: int
+    """Violations of the lemma among the admissible W₀, over all sets, with the bias input."""
+    covered: int
+    """Admissible W₀ (⟨W₀, W*⟩ > 0) over all sets, with the bias input."""
+    sets_failing_without_bias: int
+    """Sets where the lemma is violated at some admissible W₀ when the bias input is dropped."""
+
+
+def random_bias_check(n_sets: int = 100, m: int = 8, d: int = 2, n_init: int = 1000,
+                      seed: int = 0) -> RandomBiasCheck:
+    """The bias neuron on random sets of :func:`bnpaper.random_sets.sample_sets` (d inputs and
+    a constant input 1, M ≥ d + 2): ρ at W*, and the lemma at random W₀ (distances to the BN
+    minima t·v̂ + ker Xc by :func:`bnpaper.random_sets.distance_sq_to_minima`)."""
+    from . import random_sets
+
+    if m < d + 2:
+        raise ValueError(f"M = {m}; the bias check wants more samples than weights, M ≥ d + 2")
+    x, y = random_sets.sample_sets(n_sets, m, d, seed)
+    rng = np.random.default_rng((seed, 1))
+    counts = []
+    for inputs in (np.concatenate([x, np.ones((n_sets, m, 1))], axis=-1), x):
+        w_star = (np.linalg.pinv(inputs) @ y[..., None])[..., 0]
+        xc, yc = centered(inputs, y)
+        w0 = rng.normal(size=(n_sets, n_init, inputs.shape[-1]))
+        covered = np.sum(w0 * w_star[:, None, :], axis=-1) > 0
+        lhs = random_sets.distance_sq_to_minima(w0, xc, yc)
+        rhs = lemma.lemma_rhs(w0, w_star[:, None, :])
+        fail = covered & (lhs - rhs > LEMMA_TOL * np.sum(w0 * w0, axis=-1))
+        counts.append((float(random_sets.relative_gradient(w_star, xc, yc).max()),
+                       fail, covered))
+    (rho, fail, covered), (_, fail_plain, _) = counts
+    return RandomBiasCheck(n_sets, rho, int(fail.sum()), int(covered.sum()),
+                           int(np.sum(fail_plain.any(axis=1))))
+
+
 # --------------------------------------------------------------------------- claims
 
 
@@ -302,14 +347,20 @@ def claims() -> list:
         bias_ok &= (row.stationary and row.verdict.kind == "minimum" and row.consistent
                     and row.lemma_holds and all(a == b for a, b in
                                                 zip(row.w_star, expected, strict=True)))
+    rand = random_bias_check()
+    bias_ok &= rand.max_rho < 1e-7 and rand.fails == 0 and rand.sets_failing_without_bias > 0
     return [
         Claim("scope-bias", "with a bias input, W* = (v̂, b̂) (slope and intercept of the fit "
               "with intercept) is a global minimum of Ĉ, ∇Ĉ(W*) = 0, and Lemma 4.5 holds for "
               "every W₀ with ⟨W₀, W*⟩ > 0", source, "—",
               "; ".join(f"M = {r.m}: W* = {fmt_exact(r.w_star)}, ∇Ĉ(W*) = 0 exactly, "
                         f"{r.n_fail} failures among {r.n_admissible} random admissible W₀"
-                        for r, _ in bias_rows),
-              "exact (sympy) gradient of model.bn_loss; distances to the BN minima",
+                        for r, _ in bias_rows)
+              + f"; {rand.n_sets} random sets with a bias input: ρ < 1e-7, {rand.fails} "
+              f"failures among {rand.covered} admissible W₀ (without the bias input: "
+              f"failures in {rand.sets_failing_without_bias} sets)",
+              "exact (sympy) gradient of model.bn_loss; distances to the BN minima; "
+              "Monte Carlo on random sets",
               bias_ok, Evidence.DERIVED),
         Claim("scope-underdetermined", "with M ≤ d (X of full row rank) W* interpolates, "
               "Xc W* = yc, so W* is a global minimum of Ĉ and Lemma 4.5 holds",
