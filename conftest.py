@@ -1,13 +1,8 @@
-"""pytest configuration shared by the unit tests and nbval over book/*.ipynb."""
+"""pytest configuration shared by the unit tests and nbval over book/*.ipynb.
 
-from __future__ import annotations
+The plugin ``tests/portability.py`` adds ``--other-cpus`` (nbval re-run under other CPUs'
+numeric kernels, and in the Binder environment), skips the byte-for-byte comparison of glued
+figures, and keeps each notebook's cells together under pytest-xdist.
+"""
 
-# Glued figures are stored as application/papermill.record/image/png and would be compared
-# byte for byte; nbval already skips plain image/png for the same reason (nbval #185).
-# Every text output, glued or printed, is still compared.
-GLUED_IMAGES = ("application/papermill.record/image/png",)
-
-
-def pytest_collectstart(collector):
-    if hasattr(collector, "skip_compare"):
-        collector.skip_compare += GLUED_IMAGES
+pytest_plugins = ["tests.portability"]
