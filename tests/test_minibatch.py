@@ -319,3 +319,17 @@ def test_small_labels_lemma_fails_at_their_w_star_because_the_single_minimizer_i
     w_star = counterexample.standard_optimum(small)
     gap = sum((a - b) ** 2 for a, b in zip(point, w_star, strict=True))
     assert float(gap) > 0.1  # lhs = ‖W* − Ŵ*‖² > 0 = rhs at W₀ = W*
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"eps": 0.0}, "eps > 0"), ({"eps": 1e-5, "radii": (1.0, -1.0)}, "radii"),
+    ({"eps": 1e-5, "n_angles": 2}, "at least 4"),
+])
+def test_disc_minima_rejects_bad_input(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        minibatch.disc_minima(EXACT, **kwargs)
+
+
+def test_ray_descent_rejects_non_positive_eps():
+    with pytest.raises(ValueError, match="eps > 0"):
+        minibatch.ray_descent(EXACT, 0)

@@ -213,6 +213,13 @@ def test_numeric_lemma_lhs_matches_a_brute_force_distance_to_the_numeric_rays():
     assert relu.numeric_lemma_lhs((1.0, 3.0), [np.arctan2(-3, -1)]) == pytest.approx(10)
 
 
+def test_numeric_lemma_lhs_rejects_bad_input():
+    with pytest.raises(ValueError, match="two finite weights"):
+        relu.numeric_lemma_lhs((1.0, np.nan), [0.0])
+    with pytest.raises(ValueError, match="no rays"):
+        relu.numeric_lemma_lhs((1.0, 3.0), [])
+
+
 def test_relu_claim_4_checks_the_distance_itself_not_only_the_zero_rhs():
     """Regression: relu-4 must fail when W* lies on a ray of BN-ReLU minima (lhs = 0)."""
     claim = next(c for c in relu.claims() if c.key == "relu-4")

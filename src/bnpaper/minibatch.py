@@ -273,6 +273,13 @@ def disc_minima(data: LearningSet, eps: float, radii: tuple[float, ...] = (1.0, 
     The grid: ``n_angles`` directions times ``n_radii`` radii from R·10⁻⁶ to R
     (geometric), and w = 0, float64.
     """
+    if not (np.isfinite(eps) and eps > 0):
+        raise ValueError(f"eps = {eps}; expected a finite eps > 0")
+    if not radii or not all(np.isfinite(r) and r > 0 for r in radii):
+        raise ValueError(f"radii = {radii}; expected finite radii R > 0")
+    if n_angles < 4 or n_radii < 2:
+        raise ValueError(f"n_angles = {n_angles}, n_radii = {n_radii}; expected at least 4 "
+                         "angles and 2 radii")
     num = data.numeric()
     theta = np.linspace(-np.pi, np.pi, n_angles, endpoint=False)
     out = []

@@ -396,6 +396,10 @@ def numeric_lemma_lhs(w0: Any, angles: np.ndarray) -> float:
     ‖W₀‖² (the infimum at t → 0). Independent of :func:`lemma_lhs` and of the exact rays.
     """
     w0 = np.asarray(w0, dtype=float)
+    if w0.shape != (2,) or not np.all(np.isfinite(w0)):
+        raise ValueError(f"W0 = {w0.tolist()}; expected two finite weights")
+    if np.size(angles) == 0:
+        raise ValueError("no rays of optima given (angles is empty)")
     inner = unit_directions(np.asarray(angles, dtype=float)) @ w0
     return float(np.min(w0 @ w0 - np.maximum(inner, 0.0) ** 2))
 
