@@ -1,6 +1,7 @@
 # bnpaper — the two commands a new user needs:
 #   make book   build the HTML book into _build/html (Sphinx warnings are errors)
-#   make test   run every test: unit tests, then strict nbval over every notebook in book/
+#   make test   run every test: unit tests; strict nbval over every notebook in book/, natively,
+#               in the Binder environment and under other CPUs' numeric kernels; the book; the site
 # Both create the virtual environment .venv with the pinned versions on first use.
 
 PYTHON ?= python3
@@ -12,10 +13,10 @@ STAMP := $(VENV)/.installed
 
 help:
 	@echo "make book     build the HTML book into _build/html"
-	@echo "make test     unit tests and strict nbval over every notebook"
+	@echo "make test     unit tests, strict nbval (native, Binder, other CPUs), book, site"
 	@echo "make execute  re-execute every notebook in place from a fresh kernel (after editing)"
 	@echo "make lint     ruff over src/ and tests/"
-	@echo "make bench    time nbval against its floor, the book build; size the site"
+	@echo "make bench    time make test against one serial nbval pass, the build; size the site"
 
 # The environment: rebuilt whenever pyproject.toml (the one place pins live) changes.
 $(STAMP): pyproject.toml
@@ -29,11 +30,15 @@ book: $(STAMP)
 
 # Unit tests and nbval first, then the book is built and its HTML tested: internal links,
 # and, where Chromium is installed, every page in a real browser.
+# The first pass runs on every core (pytest-xdist; JOBS=0 runs it in one process). pyproject.toml's
+# addopts make it run each notebook three times: natively, in the Binder environment under an
+# AVX2 machine's numeric kernels, and under an AVX-only machine's (tests/portability.py).
 CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)
 export CHROMIUM
+JOBS ?= auto
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(JOBS)
 	$(MAKE) --no-print-directory book
 ifneq ($(strip $(CHROMIUM)),)
 	$(BIN)/python -m pytest -m site tests/site

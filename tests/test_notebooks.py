@@ -103,3 +103,75 @@ def test_notebook_is_tidy(path):
     # What `make execute` leaves: tidying a committed notebook again changes nothing.
     nb = json.loads(path.read_text())
     assert tidy(json.loads(path.read_text())) == nb, f"{path.name}: run `make execute`"
+
+
+# The output policy (CONTRIBUTING.md): a number reaches an output only at the precision it is
+# known to. A float computed in floating point carries 15-17 significant digits, and its last
+# ones differ between CPUs (tests/portability.py shows them move); the prose shows at most six.
+NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?(?![\w.])")
+RAW_FLOAT_DIGITS = 7  # a glued raw float with this many significant digits or more
+# A printed or displayed number with this many significant digits or more: a repr has 15-17,
+# and a trained network's loss (48.540880374096396 here, 48.54088037409145 under AVX) already
+# moved in the 13th.
+PRINTED_DIGITS = 13
+
+
+def significant_digits(number: str) -> int:
+    """Significant digits of a decimal written in the output: '0.0012300' → 5, '1e-09' → 1."""
+    mantissa = re.split(r"[eE]", number.lstrip("+-"))[0].replace(".", "")
+    return len(mantissa.lstrip("0")) or 1
+
+
+def is_float_literal(text: str) -> bool:
+    """Whether a glued value's text/plain is a Python float's repr (not a string, not an int)."""
+    text = text.strip()
+    return bool(NUMBER.fullmatch(text)) and bool(re.search(r"[.eE]", text))
+
+
+def long_numbers(text: str) -> list[str]:
+    """The decimals in ``text`` with at least PRINTED_DIGITS significant digits."""
+    return [m[0] for m in NUMBER.finditer(text)
+            if re.search(r"[.eE]", m[0]) and significant_digits(m[0]) >= PRINTED_DIGITS]
+
+
+def text_outputs(path):
+    """(where, mime or stream name, text) of every text output of every code cell."""
+    for i, cell in enumerate(code_cells(path)):
+        for out in cell["outputs"]:
+            if out["output_type"] == "stream":
+                yield f"{path.name} cell {i}", out["name"], "".join(out["text"])
+            for mime, value in out.get("data", {}).items():
+                if mime.split("/")[-1] in ("plain", "markdown", "latex", "html"):
+                    yield (f"{path.name} cell {i}", mime,
+                           "".join(value) if isinstance(value, list) else str(value))
+
+
+def test_the_digit_rules_tell_a_raw_float_from_a_rounded_one():
+    assert is_float_literal("9.686232180585298") and significant_digits("9.686232180585298") == 16
+    assert not is_float_literal("'9.6862'") and not is_float_literal("3")
+    assert significant_digits("0.0012300") == 5 and significant_digits("1e-09") == 1
+    assert long_numbers("loss 48.540880374096396, angle 173.143223, tol 1.0e-09, v0.10.2") == [
+        "48.540880374096396"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_glued_value_is_a_raw_float_with_more_digits_than_the_book_shows(path):
+    # glue_decimal glues a string ('0.1234'), glue_bound Markdown; a raw float (glue_number,
+    # glue of a float) is stored as its repr. A short repr (0.5, 1e-09) is an exact constant
+    # and reads the same everywhere; seven digits or more are a computed value's last bits.
+    raw = [(where, text) for where, mime, text in text_outputs(path)
+           if mime == "application/papermill.record/text/plain"
+           and ((is_float_literal(text) and significant_digits(text) >= RAW_FLOAT_DIGITS)
+                or text.startswith("np.float"))]
+    assert not raw, f"glued raw floats (use glue_decimal or glue_bound): {raw}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_output_shows_a_float_at_full_precision(path):
+    # Printed tables and glued text use fixed formats with the digits the book shows;
+    # PRINTED_DIGITS or more reach into the ones that move between CPUs.
+    found = [(where, mime, n) for where, mime, text in text_outputs(path)
+             for n in long_numbers(text)
+             if not (mime == "application/papermill.record/text/plain"
+                     and is_float_literal(text))]  # the test above covers those
+    assert not found, f"numbers printed at full precision (round them, or print a bound): {found}"
