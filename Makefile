@@ -14,7 +14,7 @@ STAMP := $(VENV)/.installed
 help:
 	@echo "make book     build the HTML book into _build/html"
 	@echo "make test     unit tests, strict nbval (native, Binder, other CPUs), book, site"
-	@echo "make execute  re-execute every notebook in place from a fresh kernel (after editing)"
+	@echo "make execute  re-execute every notebook in place from a fresh kernel (NB=relu: one)"
 	@echo "make lint     ruff over src/ and tests/"
 	@echo "make bench    time make test against one serial nbval pass, the build; size the site"
 
@@ -51,10 +51,12 @@ else
 	$(BIN)/python -m pytest -m site tests/site/test_links.py
 endif
 
+# `make execute NB=relu` re-executes book/relu.ipynb only.
+NB ?= *
 execute: $(STAMP)
-	cd book && for nb in *.ipynb; do echo "executing $$nb"; \
+	cd book && for nb in $(NB).ipynb; do echo "executing $$nb"; \
 	  ../$(BIN)/jupyter-execute --inplace --timeout=600 "$$nb" || exit 1; done
-	$(BIN)/python tests/tidy_notebooks.py book/*.ipynb  # no timestamps, stable streams
+	$(BIN)/python tests/tidy_notebooks.py book/$(NB).ipynb  # no timestamps, stable streams
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests conftest.py

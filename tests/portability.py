@@ -205,7 +205,9 @@ def binder_python() -> Path:
     """
     python = BINDER_ENV / "bin" / "python"
     stamp = BINDER_ENV / ".declarations"
-    with open(ROOT / ".venv-binder.lock", "w") as lock:
+    lock_path = ROOT / "_build" / ".venv-binder.lock"  # _build is ignored by git
+    lock_path.parent.mkdir(exist_ok=True)
+    with open(lock_path, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (python.exists() and stamp.exists() and stamp.read_text() == declarations_hash()):
             venv.EnvBuilder(clear=True, with_pip=True).create(BINDER_ENV)
