@@ -10,7 +10,11 @@ BN per hidden unit over the batch (the whole learning set), γ = 1, β = 0 fixed
 :func:`bnpaper.model.batch_normalize` (the one definition of BN). Hidden layers have no bias:
 in the BN network a bias before BN is cancelled by the mean subtraction, and both networks
 must share one parameter vector W = (W_1, …, W_L, v, b), flattened to shape (P,). The output
-layer keeps its bias b, which plays the part of β (and v that of γ) at the output.
+layer (v, b) plays the part of γ and β: :func:`split_output` separates it from the hidden
+weights θ = (W_1, …, W_L) and computes the profile gradient ∇_θ min_(v,b) Ĉ(θ, v, b), with
+the Hessian of C for the second-order check; :func:`degeneracy` flags dead layers, constant
+networks and undefined BN. :func:`forward` is the public forward pass from the weights of
+each layer. The grid of runs is in :mod:`bnpaper.deep_experiment`.
 
 Losses are plain sums, as in the paper: C(W) = Σᵢ (f_W(x̄⁽ⁱ⁾) − ȳ⁽ⁱ⁾)², Ĉ(W) likewise with f̂_W.
 The forward pass is generic over numpy (checked) and jax.numpy (training, autodiff).
@@ -482,11 +486,6 @@ def train_many(archs: list[Architecture], data: LearningSet, w0: list[Any], bn: 
             for i, a in enumerate(archs)]
 
 
-def gradient_norm(arch: Architecture, data: LearningSet, w: Any, bn: bool) -> np.ndarray:
-    """‖∇C(W)‖ or ‖∇Ĉ(W)‖ by JAX autodiff, for each row of W (n, P) → (n,)."""
-    return train(arch, data, w, bn, Optimizer(steps=0)).grad_norm
-
-
 def gradient_function(arch: Architecture, data: LearningSet, bn: bool) -> Any:
     """W ↦ ∇C(W) or ∇Ĉ(W), compiled once (JAX reverse-mode autodiff of :func:`loss` itself,
     not of the solver's traced network). W (P,) → (P,)."""
@@ -723,19 +722,6 @@ def end_status(arch: Architecture, data: LearningSet, w: Any, grad_norm: float, 
         if min(float(np.min(np.abs(z))) for z in zs) < KINK_TOL:
             return "kink"
     return "not stationary"
-
-
-def output_weight_growth(arch: Architecture, data: LearningSet, w0: Any, bn: bool,
-                         steps: tuple[int, ...]) -> list[tuple[int, float, float, float]]:
-    """Train from W₀ (P,) for each number of steps: [(steps, loss, ‖∇‖, ‖v‖)], to see whether
-    an end point that is not stationary is converging slowly or drifting off to infinity."""
-    v_slice = arch.slices()[-2]
-    out = []
-    for n in steps:
-        res = train(arch, data, w0, bn, Optimizer(steps=n))
-        out.append((n, float(res.loss[0]), float(res.grad_norm[0]),
-                    float(np.linalg.norm(res.w[0][v_slice]))))
-    return out
 
 
 # ---------------------------------------------------------------- distances, Lemma 4.5
