@@ -180,3 +180,28 @@ def test_rescaling_and_euler_defects_by_hand():
     # on the counterexample: Ĉ is scale invariant, C is not
     assert exact.rescaling_defect(exact.loss_expr(model.bn_loss, EXACT)) == 0
     assert exact.rescaling_defect(exact.loss_expr(model.standard_loss, EXACT)) != 0
+
+
+def test_standard_optimum_solves_for_the_weights_only_and_refuses_a_rank_deficient_x():
+    a = sp.Symbol("a", real=True)
+    x = to_exact([[1, 0], [0, 1], [1, 1]])
+    w = counterexample.standard_optimum(make_learning_set(x, np.array([a, 0, 0], dtype=object)))
+    assert sp.simplify(w[0] - 2 * a / 3) == 0 and sp.simplify(w[1] + a / 3) == 0
+    collinear = make_learning_set(to_exact([[1, 2], [2, 4], [3, 6]]), to_exact([1, 2, 4]))
+    with pytest.raises(ValueError, match=r"^∇C\(w\) = 0 has no unique solution: \["):
+        counterexample.standard_optimum(collinear)
+
+
+def test_bn_minima_direction_passes_center_on():
+    for center in (True, False):
+        rays = counterexample.bn_stationary_rays(EXACT, center=center)
+        (v,) = [r.direction for r in rays if r.kind == "minimum"]
+        assert counterexample.bn_minima_direction(EXACT, center=center) == v
+    assert counterexample.bn_minima_direction(EXACT, center=False) != \
+        counterexample.bn_minima_direction(EXACT)
+
+
+def test_the_defects_scale_only_the_first_d_weights():
+    w = exact.weight_symbols(3)
+    assert exact.rescaling_defect(w[2]) == 0 and exact.euler_defect(w[2]) == 0
+    assert exact.euler_defect(w[2], 3) == w[2]

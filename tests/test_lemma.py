@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import sympy as sp
 
 from bnpaper import lemma
 from bnpaper.namespace import to_exact
@@ -82,3 +83,19 @@ def test_distance_to_a_line_needs_a_direction():
         lemma.distance_sq_to_line(np.array([1.0, 2.0]), np.zeros(2))
     with pytest.raises(ValueError, match="^direction is the zero vector"):
         lemma.distance_sq_to_line(to_exact([1, 2]), to_exact([0, 0]))
+
+
+def test_distance_to_a_ray_needs_a_direction_and_names_it():
+    with pytest.raises(ValueError, match="^direction is the zero vector"):
+        lemma.distance_sq_to_ray(np.array([1.0, 2.0]), np.zeros(2))
+
+
+def test_the_exact_path_works_on_a_grid_of_points():
+    d = lemma.distance_sq_to_ray(to_exact([[1, 3], [-5, -3]]), to_exact([5, 3]))
+    assert list(d) == [sp.Rational(72, 17), 34] and d.dtype == object
+
+
+def test_overflow_in_the_lemma_names_the_points():
+    with pytest.raises(ValueError, match=r"^the result is not finite: float64 overflows for "
+                                         r"points \(W0, W\*, direction\) this large"):
+        lemma.lemma_rhs(np.array([1e200, 1.0]), np.array([1.0, 3.0]))

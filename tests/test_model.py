@@ -207,6 +207,7 @@ def test_with_intercept_appends_a_feature_of_ones_exact_or_numeric():
     assert [v for v in exact_set.x[:, 2]] == [1, 1, 1]
     assert isinstance(exact_set.x[0, 2], sp.Integer)
     numeric = DATA.with_intercept()
+    assert numeric.x.shape == (3, 3)
     np.testing.assert_array_equal(numeric.x[:, 2], 1.0)
     np.testing.assert_array_equal(numeric.x[:, :2], DATA.x)
     np.testing.assert_array_equal(numeric.y, DATA.y)

@@ -73,13 +73,12 @@ def rescaling_defect(expr: sp.Expr, d: int = 2) -> sp.Expr:
     """expr(c·w) − expr(w) for a symbol c > 0, simplified: 0 iff expr is scale invariant."""
     c = sp.Symbol("c", positive=True)
     w = weight_symbols(d)
-    return sp.simplify(expr.subs({s: c * s for s in w}, simultaneous=True) - expr)
+    return sp.simplify(expr.subs({s: c * s for s in w}) - expr)  # c·w_i has no other w_j
 
 
 def euler_defect(expr: sp.Expr, d: int = 2) -> sp.Expr:
     """⟨∇expr(w), w⟩, simplified: 0 for a function that is invariant to rescaling w."""
-    return sp.simplify(sum(g * s for g, s in zip(gradient(expr, d), weight_symbols(d),
-                                                  strict=True)))
+    return sp.simplify(sp.Matrix(gradient(expr, d)).dot(sp.Matrix(weight_symbols(d))))
 
 
 def is_stationary(expr: sp.Expr, point: Sequence[Any]) -> bool:

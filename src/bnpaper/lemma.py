@@ -23,10 +23,10 @@ def _dot(a: Any, b: Any, xp: Any) -> Any:
 
 
 def _scalar(v: Any) -> Any:
-    """A 0-d array as its item; a numeric result checked finite (float64 overflow)."""
+    """``v``, a numeric result checked finite (float64 overflow raises, naming the points)."""
     if isinstance(v, (np.ndarray, np.floating)) and np.asarray(v).dtype.kind == "f":
         checks.finite_result(v, "the result", "points (W0, W*, direction)")
-    return v.item() if isinstance(v, np.ndarray) and v.ndim == 0 else v
+    return v
 
 
 def _prepare(*points: Any, names: tuple[str, str] = ("W0", "direction")
