@@ -197,3 +197,32 @@ def test_violations_are_at_most_four_sin_half_alpha_times_the_squared_norm():
         excess = (check.lhs - check.rhs) / np.sum(w0 * w0, axis=1)
         covered = w0 @ u > 0
         assert excess[covered].max() <= 4 * np.sin(alpha / 2) + 1e-12
+
+
+@pytest.mark.parametrize("d", [2, 3, 6])
+def test_share_holds_for_any_rotation_invariant_law_not_only_gaussian(d):
+    """The proof's argument: only the (uniform) direction of W₀ matters, so a heavy-tailed
+    radius with a uniform direction gives the same share as a Gaussian."""
+    rng = np.random.default_rng(10 + d)
+    w_star, v_hat = rng.normal(size=(2, d))
+    direction = rng.normal(size=(300_000, d))
+    direction /= np.linalg.norm(direction, axis=1, keepdims=True)
+    w0 = direction * rng.standard_cauchy(size=(300_000, 1)) ** 2  # any radius law
+    check = lemma.check_lemma(w0, w_star, v_hat)
+    covered = w0 @ w_star > 0
+    k, n = np.sum(covered & (check.lhs > check.rhs)), np.sum(covered)
+    p = random_sets.failure_fraction(general.angle(w_star, v_hat))
+    assert abs(k - n * p) / np.sqrt(n * p * (1 - p)) < 4
+
+
+def test_random_chapter_proof_uses_the_uniform_direction_and_includes_m_le_d():
+    import json
+    from pathlib import Path
+
+    nb = json.loads((Path(__file__).resolve().parents[1] / "book/random_learning_sets.ipynb")
+                    .read_text())
+    text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert "*The direction is uniform.*" in text and "The case $\\alpha = \\pi$" in text
+    assert "need not be unique" in text  # said only to reject it as the reason
+    assert "the conclusion reverses" in text.lower() or "conclusion reverses" in text
+    assert "every learning set outside" not in text
