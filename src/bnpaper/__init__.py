@@ -10,8 +10,9 @@ Modules, each named for what it holds (its docstring names the chapter that uses
   the prose), ``checks`` (input errors);
 - follow-up checks: ``landscape``, ``failure``, ``affine`` (learned γ and β), ``relu`` and
   ``sectors``, ``minibatch`` (mini-batches and ε);
-- beyond the paper: ``general`` (any linear neuron) and ``minimizer``, ``random_sets``,
-  ``distances`` (what is true instead), ``deep``;
+- beyond the paper: ``general`` (any linear neuron), ``scope`` (where the lemma holds: a
+  bias input, M ≤ d, rank-deficient inputs) and ``minimizer``, ``random_sets``,
+  ``distances`` (what is true instead), ``deep`` and ``deep_experiment``;
 - ``claims`` and ``__main__`` (``python -m bnpaper verify``).
 """
 
