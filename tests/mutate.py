@@ -13,6 +13,7 @@ score; survivors and the reason each is acceptable are in ``tests/MUTATION.md``.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -57,7 +58,9 @@ def run(max_children: int, keep: Path | None) -> int:
     mutmut = [sys.executable, "-m", "mutmut"]
     env_note = f"mutmut working copy: {work}"
     print(env_note, flush=True)
-    status = subprocess.run([*mutmut, "run", "--max-children", str(max_children)], cwd=work)
+    env = {**os.environ, "HYPOTHESIS_PROFILE": "mutation"}  # no shrinking: fail fast
+    status = subprocess.run([*mutmut, "run", "--max-children", str(max_children)], cwd=work,
+                            env=env)
     results = subprocess.run([*mutmut, "results", "--all", "true"], cwd=work,
                              capture_output=True, text=True)
     counts: dict[str, int] = {}

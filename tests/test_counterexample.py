@@ -205,3 +205,11 @@ def test_the_defects_scale_only_the_first_d_weights():
     w = exact.weight_symbols(3)
     assert exact.rescaling_defect(w[2]) == 0 and exact.euler_defect(w[2]) == 0
     assert exact.euler_defect(w[2], 3) == w[2]
+
+
+def test_zero_labels_leave_no_ray_of_bn_minima():
+    # ȳ = 0: Ĉ(w) = Σ ẑ_m² = M everywhere, so ∇Ĉ = 0 and there is no isolated ray of minima.
+    data = make_learning_set(EXACT.x, to_exact([0, 0, 0]))
+    assert counterexample.bn_stationary_rays(data) == []
+    with pytest.raises(ValueError, match="^expected one ray of BN minima, found 0$"):
+        counterexample.bn_minima_direction(data)

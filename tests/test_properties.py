@@ -15,7 +15,7 @@ import tempfile
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 from hypothesis.extra import numpy as hnp
@@ -31,6 +31,9 @@ COMMON = dict(derandomize=True, database=None, deadline=None,
               suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("ci", max_examples=60, **COMMON)
 settings.register_profile("thorough", max_examples=1000, **COMMON)
+# make mutate: a failure is all it needs, fast — no shrinking to a minimal example
+settings.register_profile("mutation", max_examples=30, phases=[Phase.explicit, Phase.generate],
+                          **COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ANY_FLOAT = st.floats(allow_nan=True, allow_infinity=True, width=64)
