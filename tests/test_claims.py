@@ -47,10 +47,17 @@ def test_the_facts_the_labels_were_built_from_say_so_and_two_checks_are_independ
 
 def test_both_tables_show_the_evidence_column():
     c = claims.Claim("k", "s", "src", "—", "1", "m", True, claims.Evidence.BUILT_FROM)
-    none = claims.Claim("j", "s", "src", "—", "1", "m", True)
-    for table in (claims.markdown_table([c, none]), claims.text_table([c, none])):
+    d = claims.Claim("j", "s", "src", "—", "1", "m", True, claims.Evidence.ESTIMATE)
+    for table in (claims.markdown_table([c, d]), claims.text_table([c, d])):
         assert "evidence" in table.splitlines()[0]
-        assert "built from it" in table and claims.UNSTATED in table
+        assert "built from it" in table and "estimate with interval" in table
+
+
+def test_a_claim_must_name_its_kind_of_evidence():
+    with pytest.raises(TypeError, match="missing 1 required positional argument: 'evidence'"):
+        claims.Claim("k", "s", "src", "—", "1", "m", True)
+    with pytest.raises(TypeError, match="^claim k: evidence is 'derived'; expected an Evidence"):
+        claims.Claim("k", "s", "src", "—", "1", "m", True, "derived")
 
 
 def test_verify_one_module_derives_only_its_claims(capsys):
@@ -89,7 +96,7 @@ def test_verify_exits_one_and_names_the_claim_when_the_paper_disagrees(monkeypat
 def test_verify_fails_for_any_failing_module_claim(monkeypatch, capsys):
     fake = types.ModuleType("fake_claims")
     fake.claims = lambda: [claims.Claim("book-x", "a claim that fails", "test", "—", "0", "none",
-                                        False)]
+                                        False, claims.Evidence.DERIVED)]
     monkeypatch.setitem(sys.modules, "fake_claims", fake)
     monkeypatch.setattr(claims, "CLAIM_MODULES", ("fake_claims",))
     assert cli.main(["verify"]) == 1
@@ -110,7 +117,7 @@ def test_python_m_bnpaper_verify_runs_as_a_command():
 
 
 def test_markdown_table_has_a_row_per_claim_and_escapes_markdown():
-    c = claims.Claim("k", "a | b", "s", "—", "2*sqrt(3)*x_1", "m", True)
+    c = claims.Claim("k", "a | b", "s", "—", "2*sqrt(3)*x_1", "m", True, claims.Evidence.BOUND)
     table = claims.markdown_table([c, c])
     assert table.count("\n") == 3 and "a \\| b" in table
     assert "2\\*sqrt(3)\\*x\\_1" in table

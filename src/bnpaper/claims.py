@@ -43,8 +43,13 @@ class Claim:
     """How it was derived (exact sympy, closed form, Monte Carlo, …)."""
     holds: bool
     """Whether the derivation confirms the claim."""
-    evidence: Evidence | None = None
-    """The kind of evidence (:class:`Evidence`); every registered claim must name one."""
+    evidence: Evidence
+    """The kind of evidence (:class:`Evidence`) behind the claim."""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.evidence, Evidence):
+            raise TypeError(f"claim {self.key}: evidence is {self.evidence!r}; expected an "
+                            "Evidence (DERIVED, BUILT_FROM, ESTIMATE or BOUND)")
 
 
 CLAIM_MODULES: tuple[str, ...] = (
@@ -82,19 +87,10 @@ def all_claims(modules: tuple[str, ...] | None = None) -> list[Claim]:
 COLUMNS = ("claim", "statement", "source", "paper", "reproduced", "method", "evidence",
            "status")
 
-UNSTATED = "unstated"
-"""The evidence cell of a claim that names no :class:`Evidence` (a test forbids it)."""
-
-
-def evidence_cell(claim: Claim) -> str:
-    """The evidence column's text: the kind's words, or :data:`UNSTATED`."""
-    return UNSTATED if claim.evidence is None else Evidence(claim.evidence).value
-
-
 def rows(claims: list[Claim]) -> list[tuple[str, ...]]:
     """The table's rows, the same cells for the terminal and for the book's page."""
     return [(c.key, c.statement, c.source, c.paper_value, c.reproduced, c.method,
-             evidence_cell(c), "confirmed" if c.holds else "FAILED") for c in claims]
+             c.evidence.value, "confirmed" if c.holds else "FAILED") for c in claims]
 
 
 def markdown_table(claims: list[Claim]) -> str:
