@@ -299,9 +299,10 @@ def test_no_disc_holds_a_minimizer_of_the_eps_loss_on_the_paper_set_but_one_does
 
 
 def test_no_minimum_check_is_true_on_the_paper_set_and_false_when_a_minimum_exists():
-    assert minibatch.no_minimum_check(EXACT, minibatch.PYTORCH_EPS)[0]
+    assert minibatch.no_minimum_check(EXACT, minibatch.PYTORCH_EPS).holds
     small = minibatch.scaled_labels(EXACT, sp.Rational(1, 10))
-    assert not minibatch.no_minimum_check(small, minibatch.PYTORCH_EPS)[0]
+    check = minibatch.no_minimum_check(small, minibatch.PYTORCH_EPS)
+    assert not check.holds and not check.on_boundary
 
 
 def test_eps_minimum_checks_the_propositions_hypotheses():

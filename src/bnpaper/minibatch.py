@@ -437,27 +437,55 @@ def eps_figure(data: LearningSet, eps_values: list[float], direction: Any, c_hat
 # --------------------------------------------------------------------------- claims
 
 
-def no_minimum_check(data: LearningSet, eps: Any) -> tuple[bool, str]:
-    """Whether Ĉ_ε has no minimum, tested without γ̄: (verdict, what was found).
+DISC_RADII = (1.0, 10.0, 100.0)
+"""The radii R of the discs ‖w‖ ≤ R that :func:`no_minimum_check` searches."""
 
-    Along the ray of the ε = 0 minima Ĉ_ε(r v̂) has no stationary radius, falls for every
-    r > 0 and tends to min Ĉ (ε = 0), so it is not attained there; and on a polar grid of
-    each disc ‖w‖ ≤ R (R = 1, 10, 100) the smallest value lies on the boundary and above
-    min Ĉ, so no disc holds a minimizer.
+
+@dataclass(frozen=True)
+class NoMinimumCheck:
+    """The independent test of "Ĉ_ε has no minimum" (:func:`no_minimum_check`)."""
+
+    ray: RayDescent
+    """Ĉ_ε along the ray of the ε = 0 minima."""
+    discs: list[tuple[float, float]]
+    """For each R of :data:`DISC_RADII`: (‖w‖ where the polar grid of the disc is smallest,
+    that value)."""
+    c_hat_min: sp.Expr
+    """min Ĉ for ε = 0, from :func:`bnpaper.counterexample.bn_stationary_rays`."""
+
+    @property
+    def on_boundary(self) -> bool:
+        """Every disc's smallest grid value lies on its boundary circle, above min Ĉ."""
+        return all(r == big_r and value > float(self.c_hat_min)
+                   for (r, value), big_r in zip(self.discs, DISC_RADII, strict=True))
+
+    @property
+    def holds(self) -> bool:
+        """No minimum: strictly falling along the ray towards min Ĉ, and no disc holds one."""
+        return bool(self.ray.strictly_decreasing
+                    and sp.simplify(self.ray.limit - self.c_hat_min) == 0 and self.on_boundary)
+
+    @property
+    def summary(self) -> str:
+        """What was found, for the claims table."""
+        return (f"dĈ_ε(r·{self.ray.direction})/dr has {len(self.ray.stationary_radii)} roots "
+                f"r > 0 and is {'< 0' if self.ray.slope_at_one < 0 else '>= 0'}; limit "
+                f"{self.ray.limit}; disc minima at ‖w‖ = R: {self.on_boundary}")
+
+
+def no_minimum_check(data: LearningSet, eps: Any) -> NoMinimumCheck:
+    """Whether Ĉ_ε has no minimum, tested without γ̄ or :func:`eps_minimum`.
+
+    Along the ray of the ε = 0 minima Ĉ_ε(r v̂) should have no stationary radius, fall for
+    every r > 0 and tend to min Ĉ (ε = 0), so it is not attained there; and on a polar grid
+    of each disc ‖w‖ ≤ R (:data:`DISC_RADII`) the smallest value should lie on the boundary
+    and above min Ĉ, so that no disc holds a minimizer.
     """
     from .counterexample import bn_stationary_rays
 
     c_hat_min = next(r.value for r in bn_stationary_rays(data) if r.kind == "minimum")
-    ray = ray_descent(data, eps)
-    discs = disc_minima(data, float(eps))
-    on_boundary = all(r == big_r and value > float(c_hat_min)
-                      for (r, value), big_r in zip(discs, (1.0, 10.0, 100.0), strict=True))
-    verdict = (ray.strictly_decreasing and sp.simplify(ray.limit - c_hat_min) == 0
-               and on_boundary)
-    found = (f"dĈ_ε(r·{ray.direction})/dr has {len(ray.stationary_radii)} roots r > 0 "
-             f"and is {'< 0' if ray.slope_at_one < 0 else '>= 0'}; limit {ray.limit}; disc "
-             f"minima at ‖w‖ = R: {on_boundary}")
-    return bool(verdict), found
+    return NoMinimumCheck(ray_descent(data, eps), disc_minima(data, float(eps), DISC_RADII),
+                          c_hat_min)
 
 
 def claims() -> list:
@@ -474,7 +502,7 @@ def claims() -> list:
     grad_eps = exact.at(exact.gradient(exact.loss_expr(model.bn_loss, data, eps=PYTORCH_EPS)),
                         w_star)
     minimum = eps_minimum(data, PYTORCH_EPS)
-    no_minimum, found = no_minimum_check(data, PYTORCH_EPS)
+    no_minimum = no_minimum_check(data, PYTORCH_EPS)
     return [
         Claim("minibatch-1", "for a batch of two samples BN outputs ±sign(z_i − z_j), so Ĉ₂ is"
               " piecewise constant with ∇Ĉ₂ = 0 off the σ = 0 lines", source, "—",
@@ -492,7 +520,7 @@ def claims() -> list:
               Evidence.DERIVED),
         Claim("minibatch-4", "with ε = 10⁻⁵ Ĉ_ε has no minimum (so Lemma 4.5 has no Ŵ*: it is"
               " vacuous, not false); inf Ĉ_ε = min Ĉ (ε = 0), approached only as ‖w‖ → ∞ along"
-              " (5, 3)", source, "—", f"{found}; γ̄ = {minimum.gamma_bar}",
+              " (5, 3)", source, "—", f"{no_minimum.summary}; γ̄ = {minimum.gamma_bar}",
               "exact slope and limit of Ĉ_ε along the ray (sympy), polar grids of discs; not"
-              " from γ̄", no_minimum, Evidence.DERIVED),
+              " from γ̄", no_minimum.holds, Evidence.DERIVED),
     ]
