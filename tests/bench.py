@@ -1,10 +1,15 @@
 """``make bench``: how long the checks and the build take, and how big the site is.
 
 Measures on this machine, as medians of several runs:
-- strict nbval over every chapter, against its floor: as many notebooks that only start a
-  kernel and import the modules the chapters import (goal: at most 1.5 × the floor);
+- one plain serial strict-nbval pass over every chapter, against its floor: as many
+  notebooks that only start a kernel and import the modules the chapters import (goal: at
+  most 1.5 × the floor), and what each chapter costs in it;
+- all of ``make test`` (unit tests, nbval natively, in the Binder environment and under other
+  CPUs' kernels, the build, the browser tests) against that serial pass (goal: at most 2 ×);
+  the two are timed in turn, round by round, so a busy machine weighs on both;
 - a clean book build and a no-change rebuild (goal: the rebuild in a few seconds);
-- the size of the built site and of its largest page.
+- the size of the built site and of its largest page; and, where ``tests/site/weight.py``
+  exists, what it reports.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import xml.etree.ElementTree as ET
+from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,12 +32,27 @@ BIN = Path(sys.executable).parent
 NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
 
 
+def run(cmd: list[str], cwd: Path = ROOT) -> tuple[float, bool]:
+    """Seconds one command takes, and whether it passed."""
+    start = time.perf_counter()
+    done = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start, done.returncode == 0
+
+
 def timed(cmd: list[str], cwd: Path = ROOT) -> float:
     """Seconds one command takes; raises if it fails."""
-    start = time.perf_counter()
-    subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    seconds, passed = run(cmd, cwd)
+    if not passed:
+        raise subprocess.CalledProcessError(1, cmd)
+    return seconds
+
+
+def per_notebook(junit: Path) -> dict[str, float]:
+    """Seconds per notebook (kernel start, cells, shutdown) from pytest's JUnit XML report."""
+    seconds: dict[str, float] = defaultdict(float)
+    for case in ET.parse(junit).getroot().iter("testcase"):
+        seconds[case.get("classname", "").removeprefix("book.")] += float(case.get("time", 0))
+    return dict(seconds)
 
 
 def import_statements(path: Path) -> list[str]:
@@ -55,10 +77,12 @@ def floor_notebooks(target: Path) -> None:
         (target / path.name).write_text(json.dumps(nb))
 
 
-def nbval(folder: Path) -> list[str]:
+def nbval(folder: Path, junit: Path | None = None) -> list[str]:
+    """One plain serial strict-nbval pass: natively, one process, no other CPUs."""
+    report = [f"--junitxml={junit}"] if junit else []
     return [str(BIN / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval",
             "--nbval-current-env", "-o", "addopts=", "--rootdir", str(ROOT),
-            "-c", str(ROOT / "pyproject.toml"), str(folder)]
+            "-c", str(ROOT / "pyproject.toml"), *report, str(folder)]
 
 
 def book(output: Path) -> list[str]:
@@ -73,13 +97,28 @@ def median_of(runs: int, measure) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (median)")
-    runs = parser.parse_args().runs
+    parser.add_argument("--no-make-test", action="store_true", help="leave out make test")
+    args = parser.parse_args()
+    runs = args.runs
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         floor_dir = tmp / "floor"
         floor_dir.mkdir()
         floor_notebooks(floor_dir)
-        t_nbval = median_of(runs, lambda: timed(nbval(ROOT / "book")))
+        t_nbval, t_test, chapters = [], [], defaultdict(list)
+        nbval_passed = test_passed = True
+        for i in range(runs):  # in turn, so that a busy machine weighs on both
+            junit = tmp / f"nbval-{i}.xml"
+            seconds, passed = run(nbval(ROOT / "book", junit))
+            t_nbval.append(seconds)
+            nbval_passed &= passed
+            for name, seconds in per_notebook(junit).items():
+                chapters[name].append(seconds)
+            if not args.no_make_test:
+                seconds, passed = run(["make", "--no-print-directory", "test"])
+                t_test.append(seconds)
+                test_passed &= passed
+        t_nbval = statistics.median(t_nbval)
         t_floor = median_of(runs, lambda: timed(nbval(floor_dir)))
 
         def clean_build() -> float:
@@ -95,15 +134,32 @@ def main() -> int:
         largest = max(pages, key=lambda p: p.stat().st_size)
         largest_kib, largest_name = largest.stat().st_size / 2**10, largest.relative_to(html)
         mathjax = sum(p.stat().st_size for p in files if "mathjax" in p.parts)
+        weight = ROOT / "tests" / "site" / "weight.py"
+        weighed = (subprocess.run([str(BIN / "python"), str(weight), str(html)], cwd=ROOT,
+                                  capture_output=True, text=True).stdout
+                   if weight.exists() else "")
     ratio = t_nbval / t_floor
     print(f"bnpaper bench: medians of {runs} runs, {len(NOTEBOOKS)} notebooks")
-    print(f"  nbval, all chapters       {t_nbval:7.1f} s")
-    print(f"  floor (kernel + imports)  {t_floor:7.1f} s   ratio {ratio:.2f} (goal <= 1.5)")
-    print(f"  clean book build          {t_clean:7.1f} s")
-    print(f"  no-change rebuild         {t_rebuild:7.1f} s   ({t_rebuild / t_clean:.0%} of clean)")
-    print(f"  built site                {size / 2**20:7.1f} MiB  "
+    print(f"  nbval, all chapters, serial {t_nbval:7.1f} s"
+          + ("" if nbval_passed else "  (nbval FAILED in a run)"))
+    print(f"  floor (kernel + imports)    {t_floor:7.1f} s   ratio {ratio:.2f} (goal <= 1.5)")
+    if t_test:
+        t_test = statistics.median(t_test)
+        failed = "" if test_passed else "  (make test FAILED in a run)"
+        print(f"  all of make test            {t_test:7.1f} s   "
+              f"{t_test / t_nbval:.2f} x the serial nbval pass (goal <= 2){failed}")
+    print(f"  clean book build            {t_clean:7.1f} s")
+    print(f"  no-change rebuild           {t_rebuild:7.1f} s   "
+          f"({t_rebuild / t_clean:.0%} of clean)")
+    print(f"  built site                  {size / 2**20:7.1f} MiB  "
           f"(MathJax {mathjax / 2**20:.1f} MiB)")
-    print(f"  largest page              {largest_kib:7.1f} KiB  ({largest_name})")
+    print(f"  largest page                {largest_kib:7.1f} KiB  ({largest_name})")
+    if weighed:
+        print("  tests/site/weight.py:")
+        print("".join(f"    {line}\n" for line in weighed.splitlines()), end="")
+    print("  each chapter in the serial nbval pass (kernel start, cells, shutdown):")
+    for name, seconds in sorted(chapters.items(), key=lambda kv: -statistics.median(kv[1])):
+        print(f"    {statistics.median(seconds):6.1f} s  {name}")
     return 0
 
 
