@@ -269,3 +269,15 @@ def test_exact_elementwise_functions_accept_empty_arrays():
 def test_an_exact_learning_set_refuses_what_sympy_cannot_read():
     with pytest.raises(TypeError, match=r"^y holds something that is not a number \("):
         make_learning_set([[1, 1], [1, 2]], np.array(["1 +", sp.Integer(2)], dtype=object))
+
+
+def test_defaults_are_the_papers_bn_identity_gamma_one_beta_zero_eps_zero_centred():
+    w = np.array([1.0, 3.0])
+    z = DATA.x @ w
+    np.testing.assert_array_equal(model.standard_output(w, DATA), z)
+    assert model.standard_loss(w, DATA) == model.standard_loss(w, DATA, "identity")
+    expected = (z - z.mean()) / z.std()
+    np.testing.assert_allclose(model.bn_output(w, DATA), expected, rtol=1e-14)
+    np.testing.assert_allclose(model.batch_normalize(z, np), expected, rtol=1e-14)
+    assert model.batch_std(z, np) == pytest.approx(z.std(), rel=1e-15)
+    assert model.bn_loss(w, DATA) == pytest.approx(np.sum((expected - DATA.y) ** 2), rel=1e-14)
