@@ -35,6 +35,9 @@ pytest_add_cli_args = -o addopts= -p no:cacheprovider -q -x
 pytest_add_cli_args_test_selection =
 {tests}
 also_copy = conftest.py
+# fork each mutant's test run from a server that has not started JAX: XLA's threads do not
+# survive a fork, and a test that uses JAX in a child forked after them hangs
+process_isolation = forkserver
 do_not_mutate_patterns =
     {prose}
 """
