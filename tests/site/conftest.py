@@ -1,29 +1,28 @@
-"""Fixtures for the tests of the built site (_build/html): a local HTTP server and Chromium.
+"""Fixtures for the tests of the built site: a local HTTP server, Chromium, and one visit to
+every page that the browser tests share.
 
 These tests run after `make book` (see the Makefile's `test` target); every item here is
-marked ``site`` so the first pytest pass (unit tests and nbval) leaves them out.
+marked ``site`` so the first pytest pass (unit tests and nbval) leaves them out. The site is
+``_build/html``, or ``$BNPAPER_SITE`` (for a build made elsewhere with ``--path-output``).
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
-import shutil
-import threading
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-SITE = ROOT / "_build" / "html"
+from .serve import ROOT, chromium_path, serve, site_pages, wait_for_mathjax
+from .weight import BodyCounter
+
+SITE = Path(os.environ.get("BNPAPER_SITE") or ROOT / "_build" / "html").resolve()
 SCREENSHOTS = ROOT / "_build" / "screenshots"
-
-
-def chromium_path() -> str | None:
-    """Debian's Chromium (or $CHROMIUM); Playwright never downloads a browser here."""
-    return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which(
-        "chromium-browser")
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+SCREENSHOT_PAGES = ("book/intro", "book/counterexample")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -40,34 +39,117 @@ def site() -> Path:
     return SITE
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep pytest's output clean
-        pass
-
-
 @pytest.fixture(scope="session")
 def base_url(site):
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with serve(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
 def browser():
-    path = chromium_path()
-    if path is None:
+    if chromium_path() is None:
         pytest.fail("Chromium not found: install Debian's package (`apt-get install chromium`)"
                     " or set CHROMIUM=/path/to/chromium")
-    from playwright.sync_api import sync_playwright
+    from .serve import chromium
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=path,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"])
-        yield browser
-        browser.close()
+    with chromium() as b:
+        yield b
+
+
+@dataclass
+class PageLoad:
+    """What happened while one page loaded, and what was measured on it."""
+
+    console_errors: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    external: list[str] = field(default_factory=list)
+    first_load: int = 0  # bytes of response bodies, fresh context
+    axe: dict[int, list[dict]] = field(default_factory=dict)  # width -> violations
+    scroll_width: dict[int, int] = field(default_factory=dict)  # width -> page width
+
+
+def open_page(browser, url: str, viewport: dict = DESKTOP):
+    """Load ``url`` in a fresh context (empty cache) with external requests blocked and
+    recorded; wait for MathJax. Returns the page and its PageLoad."""
+    page = browser.new_page(viewport=viewport)
+    page.set_default_timeout(60_000)
+    load = PageLoad()
+    counter = BodyCounter(page)
+    page.on("console", lambda m: m.type == "error" and load.console_errors.append(m.text))
+    page.on("pageerror", lambda e: load.console_errors.append(str(e)))
+    page.on("requestfailed", lambda r: load.failed.append(f"{r.url} ({r.failure})"))
+    page.on("response", lambda r: r.status >= 400 and load.failed.append(f"{r.url} {r.status}"))
+
+    def route(route):
+        if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            load.external.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", route)
+    page.goto(url, wait_until="load")
+    wait_for_mathjax(page)
+    load.first_load = counter.total
+    return page, load
+
+
+# MathJax's drawn formulas (aria-hidden) and the MathML beside them for assistive technology
+# are thousands of elements a page; axe checks the formulas' containers, not their insides.
+AXE_CONTEXT = "{exclude: [['mjx-math'], ['mjx-assistive-mml']]}"
+AXE_OPTIONS = """{preload: false, rules: Object.fromEntries(axe.getRules(['experimental'])
+    .filter(r => !['hidden-content', 'css-orientation-lock'].includes(r.ruleId))
+    .map(r => [r.ruleId, {enabled: true}]))}"""
+
+
+def start_axe(page) -> None:
+    """Start axe-core (the copy pinned with axe-playwright-python) on the page, without
+    waiting: pages run it side by side, in their own renderer processes. Every default rule,
+    and the experimental ones (label-content-name-mismatch is one) except two:
+    hidden-content (a slow inventory of hidden elements, never serious) and
+    css-orientation-lock (needs axe to re-fetch stylesheets, which it resolves wrongly for
+    the theme's ``@import "../basic.css"``: a false 404)."""
+    from axe_playwright_python.base import AXE_SCRIPT
+
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_SCRIPT)
+    page.evaluate(f"() => {{ window.__axe = axe.run({AXE_CONTEXT}, {AXE_OPTIONS}); }}")
+
+
+def axe_violations(page) -> list[dict]:
+    """The violations found by the run ``start_axe`` started."""
+    return page.evaluate("""() => window.__axe.then(r => r.violations.map(v => ({
+        id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 5).map(n =>
+            n.target.join(' ') + ' | ' + n.html.slice(0, 160))})))""")
+
+
+def inspect(pages: dict) -> None:
+    """axe and the page's width, at desktop and then at phone width, on every page; full-page
+    screenshots of a few pages at both widths."""
+    for viewport, suffix in ((DESKTOP, ""), (PHONE, "-phone")):
+        width = viewport["width"]
+        for page, _ in pages.values():
+            page.set_viewport_size(viewport)
+        pages[next(iter(pages))][0].wait_for_timeout(450)  # theme's resize handler (300 ms)
+        for page, _ in pages.values():
+            start_axe(page)
+        for name, (page, load) in pages.items():
+            load.axe[width] = axe_violations(page)
+            load.scroll_width[width] = page.evaluate("document.documentElement.scrollWidth")
+            if name in SCREENSHOT_PAGES:
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(SCREENSHOTS / f"{Path(name).name}{suffix}.png"),
+                                full_page=True)
+    for page, _ in pages.values():
+        page.set_viewport_size(DESKTOP)
+
+
+@pytest.fixture(scope="session")
+def loaded(browser, base_url, site):
+    """Every page (chapters, search, index), loaded once and inspected:
+    {name: (page, PageLoad)}."""
+    pages = {name: open_page(browser, f"{base_url}/{name}.html") for name in site_pages(site)}
+    inspect(pages)
+    yield pages
+    for page, _ in pages.values():
+        page.close()

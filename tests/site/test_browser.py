@@ -1,80 +1,66 @@
 """The built book in a real browser (headless Chromium via Playwright), served on localhost.
 
+Every page is loaded once (``loaded`` in conftest.py) at desktop width (1280 px), checked
+with axe-core there and at a phone's width (390 px); the tests below read what was found.
 No request may leave localhost: the site must be self-contained (MathJax included).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from .conftest import ROOT, SCREENSHOTS
+from .conftest import SCREENSHOTS, SITE, open_page
+from .serve import ROOT, chapters, site_pages
+from .weight import FIRST_LOAD_GOAL
 
-CHAPTERS = re.findall(r"(?:file|root):\s*(book/\w+)", (ROOT / "_toc.yml").read_text())
+CHAPTERS = chapters()
+PAGES = site_pages(SITE) if SITE.exists() else CHAPTERS
 NOTEBOOK_CHAPTERS = [c for c in CHAPTERS if (ROOT / f"{c}.ipynb").exists()]
+WIDTHS = (1280, 390)
 
 
-@dataclass
-class PageLoad:
-    """What happened while one page loaded."""
-
-    console_errors: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
-    external: list[str] = field(default_factory=list)
-
-
-def open_page(browser, url: str):
-    """Load ``url`` with external requests blocked and recorded; wait for MathJax."""
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    load = PageLoad()
-    page.on("console", lambda m: m.type == "error" and load.console_errors.append(m.text))
-    page.on("pageerror", lambda e: load.console_errors.append(str(e)))
-    page.on("requestfailed", lambda r: load.failed.append(f"{r.url} ({r.failure})"))
-    page.on("response", lambda r: r.status >= 400 and load.failed.append(f"{r.url} {r.status}"))
-
-    def route(route):
-        if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost"):
-            route.continue_()
-        else:
-            load.external.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", route)
-    page.goto(url, wait_until="load")
-    page.wait_for_function("!window.MathJax || (MathJax.startup && MathJax.startup.promise)")
-    page.evaluate("window.MathJax ? MathJax.startup.promise : null")
-    page.wait_for_load_state("networkidle")
-    return page, load
-
-
-@pytest.fixture(scope="module")
-def loaded(browser, base_url):
-    """Every chapter, loaded once: {chapter: (page, PageLoad)}."""
-    pages = {c: open_page(browser, f"{base_url}/{c}.html") for c in CHAPTERS}
-    yield pages
-    for page, _ in pages.values():
-        page.close()
-
-
-@pytest.mark.parametrize("chapter", CHAPTERS)
-def test_page_loads_without_console_errors_or_failed_requests(loaded, chapter):
-    _, load = loaded[chapter]
+@pytest.mark.parametrize("name", PAGES)
+def test_page_loads_without_console_errors_or_failed_requests(loaded, name):
+    """Also: no request under _static/mathjax 404s (the site ships a subset of MathJax)."""
+    _, load = loaded[name]
     assert not load.console_errors, load.console_errors
     assert not load.failed, load.failed
 
 
-@pytest.mark.parametrize("chapter", CHAPTERS)
-def test_page_requests_nothing_outside_localhost(loaded, chapter):
-    assert not loaded[chapter][1].external, loaded[chapter][1].external
+@pytest.mark.parametrize("name", PAGES)
+def test_page_requests_nothing_outside_localhost(loaded, name):
+    assert not loaded[name][1].external, loaded[name][1].external
 
 
-@pytest.mark.parametrize("chapter", CHAPTERS)
-def test_mathematics_is_typeset(loaded, chapter):
-    page, _ = loaded[chapter]
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", PAGES)
+def test_no_serious_or_critical_accessibility_violation(loaded, name, width):
+    """axe-core, all rules (experimental ones too), at desktop and at phone width."""
+    bad = [v for v in loaded[name][1].axe[width] if v["impact"] in ("serious", "critical")]
+    assert not bad, "\n".join(f"{v['id']} ({v['impact']}): {v['nodes']}" for v in bad)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_page_is_wider_than_a_phone(loaded, name):
+    """At 390 px the page does not scroll sideways: wide formulas, tables and outputs scroll
+    inside their own boxes."""
+    assert loaded[name][1].scroll_width[390] <= 390
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_first_load_is_light(loaded, name):
+    """A chapter's fresh load (empty cache) downloads at most 2 MB, uncompressed."""
+    assert loaded[name][1].first_load <= FIRST_LOAD_GOAL, (
+        f"{loaded[name][1].first_load / 1e6:.2f} MB")
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_mathematics_is_typeset(loaded, name):
+    page, _ = loaded[name]
     has_math = page.locator(".math, span.math, div.math").count() > 0
     if has_math:
         assert page.locator("mjx-container").count() > 0, "math on the page, but no MathJax"
@@ -84,13 +70,74 @@ def test_mathematics_is_typeset(loaded, chapter):
         clone.querySelectorAll('pre, .highlight, code, mjx-assistive-mml, script')
              .forEach(e => e.remove());
         return clone.innerText; }""")
-    for raw in ("$$", "\\frac", "\\hat", "\\langle", "\\nabla", "{glue"):
-        assert raw not in text, f"untypeset {raw!r} in the visible text of {chapter}"
+    for raw in ("$$", "\\(", "\\)", "\\[", "\\]", "\\frac", "\\hat", "\\langle", "\\nabla",
+                "{glue"):
+        assert raw not in text, f"untypeset {raw!r} in the visible text of {name}"
+    assert not re.search(r"\$[^$\s][^$\n]*\$", text), f"untypeset $...$ in {name}"
 
 
-@pytest.mark.parametrize("chapter", CHAPTERS)
-def test_every_figure_image_loads_and_is_described(loaded, chapter):
-    page, _ = loaded[chapter]
+@pytest.mark.parametrize("name", PAGES)
+def test_icons_are_drawn(loaded, name):
+    """The icon fonts (subsets, book/_ext/leansite.py) load, and every icon has its glyph."""
+    page, _ = loaded[name]
+    broken_fonts = page.evaluate(
+        "[...document.fonts].filter(f => f.status === 'error').map(f => f.family)")
+    assert not broken_fonts
+    missing = page.evaluate("""() => [...document.querySelectorAll('i[class*="fa-"],'
+        + ' span[class*="fa-"]')].filter(e => ['', 'none', 'normal'].includes(
+            getComputedStyle(e, '::before').content)).map(e => e.className)""")
+    assert not missing, missing
+
+
+def test_the_mathjax_menu_opens_and_its_accessibility_options_load(browser, base_url):
+    """MathJax's context menu (loaded when first asked for) opens on a right-click, and
+    switching on the explorer (speech, Braille) loads what it needs without a 404."""
+    page, load = open_page(browser, f"{base_url}/book/counterexample.html")
+    formula = page.locator("article.bd-article mjx-container").first
+    formula.scroll_into_view_if_needed()
+    formula.click(button="right")
+    page.wait_for_selector(".CtxtMenu_Menu", state="visible", timeout=20_000)
+    assert page.get_by_role("menuitem", name="Accessibility").count() == 1
+    page.keyboard.press("Escape")
+    page.evaluate("MathJax.startup.document.menu.menu.pool.lookup('explorer').setValue(true)")
+    page.wait_for_function("!!(MathJax._.a11y && MathJax._.a11y.explorer)", timeout=20_000)
+    page.wait_for_load_state("networkidle")
+    assert not load.failed and not load.console_errors, (load.failed, load.console_errors)
+    page.close()
+
+
+def test_one_search_field_at_desktop_width(loaded):
+    """One search field (the sidebar's), not a second in a header strip."""
+    for name in ("book/intro", "book/counterexample"):
+        page, _ = loaded[name]
+        visible = page.evaluate("""() => [...document.querySelectorAll(
+            '.search-button-field, form.bd-search')].filter(e => !e.closest('dialog')
+            && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden')
+            .length""")
+        assert visible == 1, f"{visible} search fields on {name}"
+
+
+@pytest.mark.parametrize("how", ["ctrl+k", "sidebar"])
+def test_search_opens_by_keyboard_and_from_the_sidebar(browser, base_url, how):
+    page, load = open_page(browser, f"{base_url}/book/lemma.html")
+    if how == "ctrl+k":
+        page.keyboard.press("Control+k")
+    else:
+        page.locator(".bd-sidebar-primary .search-button-field").click()
+    field = page.locator("#pst-search-dialog input[name=q]")
+    field.wait_for(state="visible")
+    assert page.evaluate("document.activeElement.name") == "q"
+    field.fill("Lemma 4.5")
+    field.press("Enter")
+    page.wait_for_selector("#search-results ul.search li", timeout=20_000)
+    assert "search.html" in page.url
+    assert not load.console_errors and not load.external
+    page.close()
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_every_figure_image_loads_and_is_described(loaded, name):
+    page, _ = loaded[name]
     images = page.evaluate("""() => [...document.querySelectorAll('main img')].map(img => ({
         src: img.src, w: img.naturalWidth, alt: img.alt,
         caption: !!(img.closest('figure') && img.closest('figure').querySelector('figcaption'))
@@ -137,9 +184,8 @@ def test_launch_and_download_buttons_are_on_executed_chapters(loaded, chapter, b
 
 
 @pytest.mark.parametrize("chapter", ["book/intro", "book/counterexample"])
-def test_screenshots_for_people_to_look_at(loaded, chapter):
-    page, _ = loaded[chapter]
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    target = SCREENSHOTS / f"{Path(chapter).name}.png"
-    page.screenshot(path=str(target), full_page=True)
-    assert target.stat().st_size > 10_000
+@pytest.mark.parametrize("suffix", ["", "-phone"])
+def test_screenshots_for_people_to_look_at(loaded, chapter, suffix):
+    """Full-page screenshots at desktop and at phone width, taken by ``loaded``."""
+    target = SCREENSHOTS / f"{Path(chapter).name}{suffix}.png"
+    assert target.exists() and target.stat().st_size > 10_000

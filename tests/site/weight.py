@@ -1,0 +1,72 @@
+"""How heavy the built book is: its size on disk, and what a reader's browser downloads.
+
+    .venv/bin/python -m tests.site.weight [_build/html]
+
+prints the size of the built site and, measured in headless Chromium, each chapter's first
+load: the sum of the (uncompressed) response bodies of a fresh load of the chapter, with an
+empty cache, until MathJax has typeset it and the network is idle. Goals (issue 12): the
+site at most 10 MB, every first load at most 2 MB. ``make bench`` runs it.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .serve import ROOT, chapters, chromium, serve, wait_for_mathjax
+
+SITE_GOAL = 10_000_000  # bytes
+FIRST_LOAD_GOAL = 2_000_000  # bytes
+
+
+def site_size(site: Path) -> int:
+    """Bytes of every file of the built site."""
+    return sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+
+
+class BodyCounter:
+    """Adds up the response bodies a page receives (attach before it loads)."""
+
+    def __init__(self, page):
+        self.sizes: dict[str, int] = {}
+        page.on("response", self._record)
+
+    def _record(self, response) -> None:
+        try:
+            self.sizes[response.url] = len(response.body())
+        except Exception:  # a redirect or an aborted request has no body
+            self.sizes.setdefault(response.url, 0)
+
+    @property
+    def total(self) -> int:
+        return sum(self.sizes.values())
+
+
+def first_load(browser, url: str) -> int:
+    """Bytes a fresh browser context downloads to show ``url``."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    counter = BodyCounter(page)
+    page.goto(url, wait_until="load")
+    wait_for_mathjax(page)
+    total = counter.total
+    page.close()
+    return total
+
+
+def main() -> int:
+    site = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "_build" / "html").resolve()
+    size = site_size(site)
+    mathjax = site_size(site / "_static" / "mathjax")
+    with serve(site) as base, chromium() as browser:
+        loads = {c: first_load(browser, f"{base}/{c}.html") for c in chapters()}
+    largest = max(loads, key=loads.get)
+    print(f"built site      {size / 1e6:6.2f} MB  (MathJax {mathjax / 1e6:.2f} MB; "
+          f"goal <= {SITE_GOAL / 1e6:.0f} MB)")
+    print(f"largest first load {loads[largest] / 1e6:6.2f} MB  ({largest}.html; "
+          f"goal <= {FIRST_LOAD_GOAL / 1e6:.0f} MB; median "
+          f"{sorted(loads.values())[len(loads) // 2] / 1e6:.2f} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
