@@ -12,6 +12,8 @@ script, and none of the theme's files that no reader's browser asks for.
   page (``_templates/layout.html``), and writes ``_static/icons.css``: the few icons the
   pages and the theme's stylesheets use, as CSS glyphs from a subset of the theme's own
   Font Awesome fonts (SIL OFL 1.1), made with fontTools.
+- **Unused assets.** A page that uses no sphinx-design component (no ``sd-`` class) does not
+  load sphinx-design's stylesheet and tab script (62 kB).
 - **Trimming.** Source maps, the theme's translation catalogues (used at build time only)
   and the unused full icon fonts and script are removed from ``_static`` after the build.
 """
@@ -152,6 +154,19 @@ def finish(app: Any, exception: Exception | None) -> None:
 MATHJAX_LOAD = ["input/tex", "output/chtml", "a11y/assistive-mml"]
 
 
+DESIGN_ASSETS = ("sphinx-design.min.css", "design-tabs.js")
+
+
+def drop_unused_design(app: Any, pagename: str, templatename: str, context: dict,
+                       doctree: Any) -> None:
+    """Leave sphinx-design's assets out of pages that use none of its components."""
+    if re.search(r'class="[^"]*\bsd-', context.get("body", "")):
+        return
+    for key in ("css_files", "script_files"):
+        context[key] = [a for a in context.get(key, [])
+                        if not str(getattr(a, "filename", a) or "").endswith(DESIGN_ASSETS)]
+
+
 def configure_mathjax(app: Any, config: Any) -> None:
     config.mathjax_path = "mathjax/startup.js"
     mathjax = dict(config.mathjax3_config or {})
@@ -163,5 +178,6 @@ def setup(app: Any) -> dict:
     app.connect("config-inited", configure_mathjax)
     app.add_css_file(ICONS_CSS)
     app.add_js_file("mathjax-lazy-menu.js", priority=510)  # after MathJax's configuration
+    app.connect("html-page-context", drop_unused_design, priority=900)
     app.connect("build-finished", finish)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
