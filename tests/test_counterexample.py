@@ -213,3 +213,15 @@ def test_zero_labels_leave_no_ray_of_bn_minima():
     assert counterexample.bn_stationary_rays(data) == []
     with pytest.raises(ValueError, match="^expected one ray of BN minima, found 0$"):
         counterexample.bn_minima_direction(data)
+
+
+def test_gradient_and_stationarity_in_three_dimensions():
+    data = make_learning_set(to_exact([[1, 0, 2], [0, 1, 1], [1, 1, 0]]), to_exact([1, 2, 4]))
+    grad = counterexample.bn_gradient_at(data, (1, 1, 1))
+    assert len(grad) == 3
+    w = np.array([1.0, 1.0, 1.0])
+    np.testing.assert_allclose(exact.to_floats(grad),
+                               autodiff.gradient(model.bn_loss, data.numeric())(w), atol=1e-12)
+    w1, w2, w3 = exact.weight_symbols(3)
+    assert exact.is_stationary(w1**2 + w2**2 + w3**2, (0, 0, 0))
+    assert not exact.is_stationary(w1**2 + w2**2 + (w3 - 1) ** 2, (0, 0, 0))
