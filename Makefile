@@ -9,7 +9,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: book test execute lint bench clean help
+.PHONY: book test test-units-and-notebooks test-site execute lint bench clean help
 
 help:
 	@echo "make book     build the HTML book into _build/html"
@@ -28,18 +28,23 @@ $(STAMP): pyproject.toml
 book: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
-# Unit tests and nbval first, then the book is built and its HTML tested: internal links,
-# and, where Chromium is installed, every page in a real browser.
-# The first pass runs on every core (pytest-xdist; JOBS=0 runs it in one process). pyproject.toml's
-# addopts make it run each notebook three times: natively, in the Binder environment under an
-# AVX2 machine's numeric kernels, and under an AVX-only machine's (tests/portability.py).
+# make test: the unit tests and nbval on every core (pytest-xdist; JOBS=0 runs them in one
+# process) and, side by side, the book build and the tests of its HTML: internal links and,
+# where Chromium is installed, every page in a real browser (which mostly waits). Each half
+# prints its report when it ends. pyproject.toml's addopts make nbval run each notebook three
+# times: natively, in the Binder environment under an AVX2 machine's numeric kernels, and
+# under an AVX-only machine's (tests/portability.py).
 CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)
 export CHROMIUM
 JOBS ?= auto
 
 test: $(STAMP)
+	$(MAKE) --no-print-directory -j2 -k --output-sync=target test-units-and-notebooks test-site
+
+test-units-and-notebooks: $(STAMP)
 	$(BIN)/python -m pytest -n $(JOBS)
-	$(MAKE) --no-print-directory book
+
+test-site: book
 ifneq ($(strip $(CHROMIUM)),)
 	$(BIN)/python -m pytest -m site tests/site
 else

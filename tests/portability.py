@@ -12,8 +12,11 @@ whose numeric kernels are those of another CPU:
 - numpy's SIMD dispatch leaves out the newer targets (``NPY_DISABLE_CPU_FEATURES``; numpy
   2.4 dispatches on X86_V3 (AVX2, FMA), X86_V4 (AVX-512), AVX512_ICL, AVX512_SPR and
   ignores, with only an ImportWarning, any other name);
-- JAX's persistent compilation cache is off (``BNPAPER_JAX_CACHE=``), so no compiled code
-  comes from a run with other flags.
+- JAX's persistent compilation cache is off (``BNPAPER_JAX_CACHE=`` and
+  ``JAX_ENABLE_COMPILATION_CACHE=false``), so no compiled code comes from another run.
+
+On a machine that is not x86-64 the two flags do not apply; the runs then use that machine's
+own kernels, which differ from the executing machine's anyway.
 
 OpenBLAS's kernels are left as the machine chooses (``OPENBLAS_CORETYPE`` and
 ``OPENBLAS_L2_SIZE`` untouched: some processors need them set for correctness).
@@ -35,6 +38,7 @@ import fcntl
 import hashlib
 import json
 import os
+import platform
 import subprocess
 import sys
 import tomllib
@@ -56,6 +60,8 @@ BINDER_ENV = ROOT / ".venv-binder"
 # byte for byte; nbval already skips plain image/png for the same reason (nbval #185).
 # Every text output, glued or printed, is still compared.
 GLUED_IMAGES = ("application/papermill.record/image/png",)
+
+X86 = platform.machine().lower() in ("x86_64", "amd64")
 
 # numpy 2.4's dispatch targets above its X86_V2 baseline, newest last.
 _NPY_AVX512 = "X86_V4 AVX512_ICL AVX512_SPR"
@@ -137,9 +143,12 @@ def kernel_env(cpu: Cpu, python: Path) -> dict[str, str]:
     if cpu.binder:  # nothing of pytest's environment may leak into Binder's
         env = {k: v for k, v in env.items() if not k.startswith(("VIRTUAL_ENV", "PYTHON"))}
         env["PATH"] = f"{python.parent}{os.pathsep}{env.get('PATH', '')}"
-    env["XLA_FLAGS"] = f"--xla_cpu_max_isa={cpu.xla_max_isa}"
-    env["NPY_DISABLE_CPU_FEATURES"] = cpu.npy_disable
-    env["BNPAPER_JAX_CACHE"] = ""
+    if X86:  # elsewhere the machine's own kernels already differ from the executing one's
+        env["XLA_FLAGS"] = f"--xla_cpu_max_isa={cpu.xla_max_isa}"
+        env["NPY_DISABLE_CPU_FEATURES"] = cpu.npy_disable
+    env["BNPAPER_JAX_CACHE"] = ""  # bnpaper's switch (src/bnpaper/autodiff.py) ...
+    env["JAX_ENABLE_COMPILATION_CACHE"] = "false"  # ... and JAX's own, whatever else is set
+    env.pop("JAX_COMPILATION_CACHE_DIR", None)
     return env
 
 
