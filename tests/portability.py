@@ -202,6 +202,7 @@ def declarations_hash() -> str:
     package["project"] = {k: v for k, v in package["project"].items()
                           if k != "optional-dependencies"}
     text = (ROOT / "environment.yml").read_text() + json.dumps(package, sort_keys=True)
+    text += str(ROOT)  # where the editable install points
     return hashlib.sha256(text.encode()).hexdigest()
 
 
