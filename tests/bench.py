@@ -135,8 +135,8 @@ def main() -> int:
         largest_kib, largest_name = largest.stat().st_size / 2**10, largest.relative_to(html)
         mathjax = sum(p.stat().st_size for p in files if "mathjax" in p.parts)
         weight = ROOT / "tests" / "site" / "weight.py"
-        weighed = (subprocess.run([str(BIN / "python"), str(weight), str(html)], cwd=ROOT,
-                                  capture_output=True, text=True).stdout
+        weighed = (subprocess.run([str(BIN / "python"), "-m", "tests.site.weight", str(html)],
+                                  cwd=ROOT, capture_output=True, text=True).stdout
                    if weight.exists() else "")
     ratio = t_nbval / t_floor
     print(f"bnpaper bench: medians of {runs} runs, {len(NOTEBOOKS)} notebooks")
