@@ -225,3 +225,33 @@ def test_gradient_and_stationarity_in_three_dimensions():
     w1, w2, w3 = exact.weight_symbols(3)
     assert exact.is_stationary(w1**2 + w2**2 + w3**2, (0, 0, 0))
     assert not exact.is_stationary(w1**2 + w2**2 + (w3 - 1) ** 2, (0, 0, 0))
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), float("-inf"), sp.zoo])
+def test_exact_at_refuses_a_non_finite_point(bad):
+    w1, w2 = exact.weight_symbols(2)
+    with pytest.raises(ValueError, match=r"^point = \(1, .*\) has a non-finite coordinate$"):
+        exact.at(w1 + w2, (1, bad))
+
+
+def test_to_floats_rounds_the_exact_value_once():
+    # 15 significant digits would give 0.333333333333333, not the double nearest 1/3
+    assert exact.to_floats([sp.Rational(1, 3), sp.sqrt(2)]) == (1 / 3, 2**0.5)
+
+
+def test_curvature_across_a_degenerate_ray_raises():
+    w1, w2 = exact.weight_symbols(2)
+    with pytest.raises(ValueError, match=r"^degenerate stationary ray \(1, 0\): zero curvature"):
+        exact.curvature_across(w2**4, (1, 0))
+    assert exact.curvature_across(w2**2, (1, 0)) == 2
+
+
+def test_a_non_linear_stationary_set_raises():
+    w1, w2 = exact.weight_symbols(2)
+    f = (w1**2 - 2 * w2**2) ** 2 / (w1**2 + w2**2) ** 2  # stationary on w₁² = 2w₂²
+    with pytest.raises(ValueError, match=r"^unexpected non-linear stationary set"):
+        exact.stationary_lines(f)
+
+
+def test_bn_stationary_rays_are_exactly_plus_and_minus_the_published_direction():
+    assert [r.direction for r in counterexample.bn_stationary_rays(EXACT)] == [(5, 3), (-5, -3)]

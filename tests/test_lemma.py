@@ -99,3 +99,15 @@ def test_overflow_in_the_lemma_names_the_points():
     with pytest.raises(ValueError, match=r"^the result is not finite: float64 overflows for "
                                          r"points \(W0, W\*, direction\) this large"):
         lemma.lemma_rhs(np.array([1e200, 1.0]), np.array([1.0, 3.0]))
+
+
+def test_lemma_errors_name_the_point_and_what_was_expected():
+    shape = r"expected a point of shape \(\.\.\., d\)$"
+    with pytest.raises(ValueError, match=r"^W0 is a scalar; " + shape):
+        lemma.lemma_rhs(1.0, np.array([1.0, 3.0]))
+    with pytest.raises(TypeError, match=r"^W0 has type str; " + shape):
+        lemma.lemma_rhs("1, 3", np.array([1.0, 3.0]))
+    with pytest.raises(TypeError, match=r"^W0 has type list"):
+        lemma.lemma_rhs([1 + 2j, 1.0], np.array([1.0, 3.0]))
+    with pytest.raises(TypeError, match=r"^W\* has type list"):
+        lemma.lemma_rhs(np.array([1.0, 3.0]), [1 + 2j, 1.0])

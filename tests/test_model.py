@@ -281,3 +281,13 @@ def test_defaults_are_the_papers_bn_identity_gamma_one_beta_zero_eps_zero_centre
     np.testing.assert_allclose(model.batch_normalize(z, np), expected, rtol=1e-14)
     assert model.batch_std(z, np) == pytest.approx(z.std(), rel=1e-15)
     assert model.bn_loss(w, DATA) == pytest.approx(np.sum((expected - DATA.y) ** 2), rel=1e-14)
+
+
+def test_overflow_messages_name_the_quantity_and_its_inputs():
+    w = np.array([1e308, 1e308])  # ⟨w, x̄⟩ ≥ 2e308 overflows
+    with pytest.raises(ValueError, match=r"^φ_w\(x̄\) is not finite: float64 overflows for "
+                                         r"weights w and inputs x this large"):
+        model.standard_output(w, DATA)
+    with pytest.raises(ValueError, match=r"^C\(w\) is not finite: float64 overflows for "
+                                         r"weights w, inputs x and labels y this large"):
+        model.standard_loss(np.array([1e160, 1e160]), DATA)
