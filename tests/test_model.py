@@ -291,3 +291,12 @@ def test_overflow_messages_name_the_quantity_and_its_inputs():
     with pytest.raises(ValueError, match=r"^C\(w\) is not finite: float64 overflows for "
                                          r"weights w, inputs x and labels y this large"):
         model.standard_loss(np.array([1e160, 1e160]), DATA)
+
+
+def test_exact_losses_on_a_grid_are_object_arrays_and_on_a_point_expressions():
+    grid = model.bn_loss(to_exact([[1, 3], [5, 3]]), bnpaper.counterexample_set())
+    assert isinstance(grid, np.ndarray) and grid.dtype == object and grid.shape == (2,)
+    assert sp.simplify(grid[1] - (201 - 2 * sp.sqrt(194))) == 0
+    point = model.bn_loss(to_exact([5, 3]), bnpaper.counterexample_set())
+    assert isinstance(point, sp.Expr) and sp.simplify(point - grid[1]) == 0
+    assert to_exact([]).dtype == object and to_exact([]).shape == (0,)

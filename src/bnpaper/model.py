@@ -127,9 +127,7 @@ def bn_output(w: Any, data: LearningSet, gamma: Any = 1, beta: Any = 0, eps: flo
 def squared_error(out: Any, y: Any, xp: Any) -> Any:
     """Σᵢ (out_i − ȳ⁽ⁱ⁾)² over the batch (last) axis: the loss of outputs ``out`` (..., M)."""
     r = out - y
-    s = xp.sum(r * r, axis=-1)
-    # np.sum over a 1-d object array returns the bare sympy expression; keep arrays as arrays
-    return s.item() if isinstance(s, np.ndarray) and s.dtype == object and s.ndim == 0 else s
+    return xp.sum(r * r, axis=-1)  # over a 1-d object array: the bare sympy expression
 
 
 def standard_loss(w: Any, data: LearningSet, activation: Activation = "identity") -> Any:
