@@ -300,3 +300,54 @@ def test_exact_losses_on_a_grid_are_object_arrays_and_on_a_point_expressions():
     point = model.bn_loss(to_exact([5, 3]), bnpaper.counterexample_set())
     assert isinstance(point, sp.Expr) and sp.simplify(point - grid[1]) == 0
     assert to_exact([]).dtype == object and to_exact([]).shape == (0,)
+
+
+def test_learning_set_errors_name_x_and_y():
+    with pytest.raises(ValueError, match=r"^x has a non-finite entry at index \(0, 1\)"):
+        bnpaper.LearningSet(np.array([[1.0, np.nan], [1.0, 2.0]]), np.array([1.0, 2.0]))
+    with pytest.raises(ValueError, match=r"^y has a non-finite entry at index \(1,\)"):
+        bnpaper.LearningSet(np.array([[1.0, 1.0], [1.0, 2.0]]), np.array([1.0, np.inf]))
+    with pytest.raises(TypeError, match=r"^data has type tuple; expected a LearningSet \(bnpaper"
+                                        r"\.data\.make_learning_set\(x, y\) makes one\)$"):
+        model.bn_loss(np.ones(2), (DATA.x, DATA.y))
+
+
+def test_bn_overflow_and_sigma_messages():
+    w = np.array([1.0, 3.0])
+    inputs = "weights w, inputs x, gamma and beta"
+    with pytest.raises(ValueError, match=rf"^φ̂_w\(x̄\) is not finite: float64 overflows for "
+                                         rf"{inputs} this large"):
+        model.bn_output(w, DATA, gamma=1e308, beta=1e308)
+    with pytest.raises(ValueError, match=rf"^Ĉ\(w\) is not finite: float64 overflows for "
+                                         rf"{inputs} and labels y this large"):
+        model.bn_loss(w, DATA, beta=1e200)
+    with pytest.raises(ValueError, match=r"^σ\(w\) is not finite: float64 overflows"):
+        model.bn_loss(np.array([1e200, -1e200]), DATA)
+    with pytest.raises(ValueError, match=r"^σ\(w\) = 0: all pre-activations of the batch are "
+                                         r"equal, so BN divides by zero; choose w ≠ 0 or eps > 0$"):
+        model.bn_loss(to_exact([0, 0]), bnpaper.counterexample_set())
+
+
+def test_a_symbolic_eps_stays_symbolic_on_the_exact_path():
+    e = sp.Symbol("epsilon", positive=True)
+    sigma = model.batch_std(to_exact([1, 2, 3]), model.SYMPY, eps=e)[0]
+    assert sp.simplify(sigma - sp.sqrt(sp.Rational(2, 3) + e)) == 0
+
+
+def test_weight_symbols_are_real_and_start_at_d_one():
+    from bnpaper import exact
+
+    (w1,) = exact.weight_symbols(1)
+    assert w1.is_real and str(w1) == "w1" and exact.weight_symbols(3).dtype == object
+    with pytest.raises(TypeError, match=r"^d has type str; expected a positive int$"):
+        exact.weight_symbols("2")
+
+
+def test_jax_arrays_are_recognised():
+    from bnpaper import autodiff
+    from bnpaper.namespace import is_jax
+
+    jnp = autodiff.jax_x64().numpy
+    assert is_jax(jnp.zeros(2)) and not is_jax(np.zeros(2)) and not is_jax(1.0)
+    assert model.bn_loss(jnp.array([1.0, 3.0]), DATA) == pytest.approx(model.bn_loss(
+        np.array([1.0, 3.0]), DATA), rel=1e-14)
