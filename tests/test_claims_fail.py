@@ -14,8 +14,8 @@ BREAKERS = collect()
 
 
 @pytest.fixture(scope="module")
-def registered_keys() -> list[str]:
-    return [c.key for c in claims.all_claims()]
+def registered_keys(every_claim) -> list[str]:
+    return [c.key for c in every_claim]
 
 
 def test_every_registered_claim_has_a_breaker(registered_keys):

@@ -29,16 +29,6 @@ def glue_equation(key: str, value: Any, prefix: str = "") -> None:
     glue(key, Math(prefix + latex), display=False)
 
 
-def glue_number(key: str, value: Any) -> float:
-    """Deprecated: glues the full-precision float, whose last digits differ between CPUs.
-
-    Use :func:`glue_decimal` (rounded text) or :func:`glue_bound` (rounding noise) instead.
-    """
-    number = float(sp.N(value, 30)) if isinstance(value, sp.Basic) else float(value)
-    glue(key, number, display=False)
-    return number
-
-
 def glue_decimal(key: str, value: Any, fmt: str = ".4f") -> str:
     """Glue a number as text already rounded to ``fmt``, for ``{glue:text}`key```.
 
