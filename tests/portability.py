@@ -46,6 +46,7 @@ import venv
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbval.kernel
 import pytest
 import yaml
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
@@ -99,7 +100,34 @@ def other_cpus(config) -> list[str]:
     return names
 
 
+KERNEL_START_ATTEMPTS = 3
+"""How often a kernel that dies before it replies is started again (see :func:`retrying`)."""
+
+
+def retrying(start):
+    """``start``, tried up to :data:`KERNEL_START_ATTEMPTS` times while the kernel dies before
+    replying to kernel_info.
+
+    jupyter_client picks a kernel's five TCP ports by binding and releasing them; under xdist,
+    with the browser tests' server and Chromium beside it, another process can take one
+    before the kernel binds it, and the kernel dies at start (seen once in a fresh clone). A
+    kernel that dies for a real reason (a broken environment) dies every time and still fails.
+    """
+    def start_with_retries(*args, **kwargs):
+        for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+            try:
+                return start(*args, **kwargs)
+            except RuntimeError as exc:
+                if "died before replying" not in str(exc) or attempt == KERNEL_START_ATTEMPTS:
+                    raise
+    start_with_retries.retries = True
+    return start_with_retries
+
+
 def pytest_configure(config):
+    # nbval's own kernels (the native run) start through nbval.kernel.start_new_kernel.
+    if not getattr(nbval.kernel.start_new_kernel, "retries", False):
+        nbval.kernel.start_new_kernel = retrying(nbval.kernel.start_new_kernel)
     if config.option.nbval or config.option.nbval_lax:
         for name in other_cpus(config):
             config.pluginmanager.register(_Collector(name), f"bnpaper-other-cpu-{name}")
@@ -161,6 +189,7 @@ class _OneKernelSpec(KernelSpecManager):
         return self.spec
 
 
+@retrying
 def start_kernel(python: Path, env: dict[str, str], cwd: Path, timeout: float) -> RunningKernel:
     """An IPython kernel run by ``python`` with exactly ``env``, as nbval's RunningKernel."""
     spec = KernelSpec(argv=[str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],

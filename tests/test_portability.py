@@ -129,3 +129,32 @@ def test_the_check_fails_on_a_chapter_whose_outputs_depend_on_the_cpu(tmp_path):
     expected = {f"probe.ipynb[{cpu}]::Cell {cell}" for cpu in DEFAULT_CPUS for cell in (1, 2)}
     assert failed == expected, result.stdout[-4000:]
     assert f"{len(expected)} failed, {4 * 3 - len(expected)} passed" in result.stdout
+
+
+def test_a_kernel_that_dies_at_start_is_started_again_but_not_forever():
+    from .portability import KERNEL_START_ATTEMPTS, retrying
+
+    calls = []
+
+    def dies_then_starts(n_deaths):
+        def start():
+            calls.append(1)
+            if len(calls) <= n_deaths:
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            return "kernel"
+        return start
+
+    assert retrying(dies_then_starts(KERNEL_START_ATTEMPTS - 1))() == "kernel"
+    calls.clear()
+    with pytest.raises(RuntimeError, match="died before replying"):
+        retrying(dies_then_starts(KERNEL_START_ATTEMPTS))()
+    assert len(calls) == KERNEL_START_ATTEMPTS
+    calls.clear()
+
+    def other_error():
+        calls.append(1)
+        raise RuntimeError("Kernel didn't respond in 60 seconds")
+
+    with pytest.raises(RuntimeError, match="respond"):
+        retrying(other_error)()
+    assert len(calls) == 1  # only a death at start is retried
