@@ -32,16 +32,22 @@ def test_share_is_zero_when_w_star_lies_on_the_bn_ray_and_above_one_half_otherwi
     assert np.all(random_sets.failure_fraction(np.linspace(1e-6, np.pi, 50)) > 0.5)
 
 
-@pytest.mark.parametrize("d", [2, 3, 5, 8])
-def test_monte_carlo_share_matches_the_closed_form_in_every_dimension(d):
-    rng = np.random.default_rng(d)
-    w_star, v_hat = rng.normal(size=(2, d))
-    w0 = rng.normal(size=(400_000, d))
+def assert_share_matches_the_closed_form(w0, w_star, v_hat):
+    """The share of admissible W₀ (⟨W₀, W*⟩ > 0) that violate the lemma is the closed-form
+    failure fraction of the angle between W* and v̂, within 4 binomial standard deviations."""
     check = lemma.check_lemma(w0, w_star, v_hat)
     covered = w0 @ w_star > 0
     k, n = np.sum(covered & (check.lhs > check.rhs)), np.sum(covered)
     p = random_sets.failure_fraction(general.angle(w_star, v_hat))
     assert abs(k - n * p) / np.sqrt(n * p * (1 - p)) < 4
+
+
+@pytest.mark.parametrize("d", [2, 3, 5, 8])
+def test_monte_carlo_share_matches_the_closed_form_in_every_dimension(d):
+    rng = np.random.default_rng(d)
+    w_star, v_hat = rng.normal(size=(2, d))
+    w0 = rng.normal(size=(400_000, d))
+    assert_share_matches_the_closed_form(w0, w_star, v_hat)
 
 
 def test_pooled_z_is_small_for_the_right_formula_and_large_for_a_wrong_one():
@@ -192,11 +198,7 @@ def test_share_holds_for_any_rotation_invariant_law_not_only_gaussian(d):
     direction = rng.normal(size=(300_000, d))
     direction /= np.linalg.norm(direction, axis=1, keepdims=True)
     w0 = direction * rng.standard_cauchy(size=(300_000, 1)) ** 2  # any radius law
-    check = lemma.check_lemma(w0, w_star, v_hat)
-    covered = w0 @ w_star > 0
-    k, n = np.sum(covered & (check.lhs > check.rhs)), np.sum(covered)
-    p = random_sets.failure_fraction(general.angle(w_star, v_hat))
-    assert abs(k - n * p) / np.sqrt(n * p * (1 - p)) < 4
+    assert_share_matches_the_closed_form(w0, w_star, v_hat)
 
 
 def test_random_chapter_proof_uses_the_uniform_direction_and_includes_m_le_d():
