@@ -396,6 +396,18 @@ def _common_big(archs: list[Architecture], data: LearningSet) -> Architecture:
                         max(_padded(a).depth for a in archs))
 
 
+def _stacked(archs: list[Architecture], data: LearningSet, points: list[Any],
+             name: str) -> tuple[Architecture, np.ndarray]:
+    """The common padded architecture of ``archs`` and their points (one row each, checked
+    and embedded in it), for one vectorized call over all networks."""
+    if len(archs) != len(points):
+        raise ValueError(f"{len(archs)} architectures but {len(points)} values of {name}")
+    big = _common_big(archs, data)
+    rows = [_embed(_check_points(a, data, w, name), a, big)
+            for a, w in zip(archs, points, strict=True)]
+    return big, np.concatenate(rows)
+
+
 def _check_points(arch: Architecture, data: LearningSet, w: Any, name: str) -> np.ndarray:
     w = checks.finite_array(np.atleast_2d(w), name)
     checks.check_weights_shape(w, arch.n_params, name)
@@ -472,11 +484,7 @@ def train_many(archs: list[Architecture], data: LearningSet, w0: list[Any], bn: 
     every i in one compiled, vectorized call. Returns one :class:`TrainResult` (n = 1) per
     network; each result is what :func:`train` alone would give."""
     data = data.numeric()
-    if len(archs) != len(w0):
-        raise ValueError(f"{len(archs)} architectures but {len(w0)} initializations")
-    big = _common_big(archs, data)
-    start = np.concatenate([_embed(_check_points(a, data, w, "W0"), a, big)
-                            for a, w in zip(archs, w0, strict=True)])
+    big, start = _stacked(archs, data, w0, "W0")
     flags = _arch_flags(archs)
     start, *flags = _pad_rows(start, *flags)
     res = _solver(big)(start, data.x, data.y, flags[0], bn, flags[1], flags[2], opt.steps,
@@ -628,11 +636,7 @@ def split_output_many(archs: list[Architecture], data: LearningSet,
     """:class:`OutputSplit` at W = ``w[i]`` (P_i,) of network ``archs[i]`` for every i, in one
     compiled, vectorized call; one result (n = 1) per network."""
     data = data.numeric()
-    if len(archs) != len(w):
-        raise ValueError(f"{len(archs)} architectures but {len(w)} points")
-    big = _common_big(archs, data)
-    start = np.concatenate([_embed(_check_points(a, data, p, "W"), a, big)
-                            for a, p in zip(archs, w, strict=True)])
+    big, start = _stacked(archs, data, w, "W")
     res = _analyser(big)(*_pad_rows(start)[:1], data.x, data.y,
                          *_pad_rows(*_arch_flags(archs)))
     g_c, h_c, g_bn, g_fit, c_bn, c_fit, coef = (np.asarray(r)[:len(archs)] for r in res)
