@@ -87,9 +87,14 @@ CPUS = {
 
 
 def pytest_addoption(parser):
-    parser.getgroup("nbval").addoption(
+    group = parser.getgroup("nbval")
+    group.addoption(
         "--other-cpus", default="", metavar="NAME,...",
         help=f"with --nbval, also run every notebook under these CPUs' kernels: {', '.join(CPUS)}")
+    group.addoption(
+        "--other-cpus-only", action="store_true",
+        help="with --other-cpus, leave out nbval's own run of every notebook in this machine's "
+             "kernels (the other-CPU runs compare the same stored outputs)")
 
 
 def other_cpus(config) -> list[str]:
@@ -97,6 +102,8 @@ def other_cpus(config) -> list[str]:
     unknown = set(names) - set(CPUS)
     if unknown:
         raise pytest.UsageError(f"--other-cpus: unknown {sorted(unknown)}; known: {list(CPUS)}")
+    if config.getoption("other_cpus_only") and not names:
+        raise pytest.UsageError("--other-cpus-only needs --other-cpus=NAME,...")
     return names
 
 
@@ -265,13 +272,18 @@ def pytest_collectstart(collector):
 
 
 def pytest_collection_modifyitems(config, items):
-    """The notebooks first, the other-CPU runs (no JAX cache, so the longest) before the rest.
+    """The notebooks first, the other-CPU runs (no JAX cache, so the longest) before the rest;
+    with ``--other-cpus-only`` nbval's own (native) runs are deselected.
 
     Under pytest-xdist, starting the longest units of work first keeps both workers busy until
     the end, the short unit tests filling the gaps (see ``NotebookScheduling``).
     """
     notebooks = [item for item in items if isinstance(item, IPyNbCell)]
     rest = [item for item in items if not isinstance(item, IPyNbCell)]
+    if config.getoption("other_cpus_only", False) and other_cpus(config):
+        native = [i for i in notebooks if not isinstance(i.parent, OtherCpuNotebook)]
+        notebooks = [i for i in notebooks if isinstance(i.parent, OtherCpuNotebook)]
+        config.hook.pytest_deselected(items=native)
     items[:] = sorted(notebooks, key=lambda i: _cost_rank(i.parent)) + rest
 
 
