@@ -271,6 +271,12 @@ SOLVER_WIDTH = 4
 """Networks of depth ≤ SOLVER_DEPTH and width ≤ SOLVER_WIDTH on the same learning set share
 one compiled solver (see :func:`_traced_stack`): compiling, not running, is what costs time."""
 
+COMPILE_OPTIONS = {"xla_backend_optimization_level": 1}
+"""XLA's options for the solver and the analyser. Compiling them, not running them, is most of
+their cost on a fresh machine (a reader's first run, Binder, the other-CPU checks): LLVM's
+optimization level 1 instead of XLA's default halves the compile time and leaves the run
+time as it was (measured on the deep-networks chapter's grid)."""
+
 
 def _padded(arch: Architecture) -> Architecture:
     """The architecture the solver is compiled for: the same d, width ≥ SOLVER_WIDTH and
@@ -464,7 +470,8 @@ def _solver(big: Architecture) -> Any:
                 jnp.linalg.norm(grad(w, big, x, y, *flags)),
                 jnp.linalg.norm(grad(w0, big, x, y, *flags)))
 
-    return jax.jit(jax.vmap(solve, in_axes=(0, None, None, 0, None, 0, 0, None, None, None)))
+    return jax.jit(jax.vmap(solve, in_axes=(0, None, None, 0, None, 0, 0, None, None, None)),
+                   compiler_options=COMPILE_OPTIONS)
 
 
 def train(arch: Architecture, data: LearningSet, w0: Any, bn: bool = False,
@@ -567,7 +574,8 @@ def _analyser(big: Architecture) -> Any:
                 grad(fitted, big, x, y, *bn), _traced_loss(w, big, x, y, *bn),
                 _traced_loss(fitted, big, x, y, *bn), coef)
 
-    return jax.jit(jax.vmap(analyse, in_axes=(0, None, None, 0, 0, 0)))
+    return jax.jit(jax.vmap(analyse, in_axes=(0, None, None, 0, 0, 0)),
+                   compiler_options=COMPILE_OPTIONS)
 
 
 @dataclass(frozen=True)
