@@ -1,7 +1,7 @@
 # bnpaper — the two commands a new user needs:
 #   make book   build the HTML book into _build/html (Sphinx warnings are errors)
-#   make test   run every test: unit tests; strict nbval over every notebook in book/, natively,
-#               in the Binder environment and under other CPUs' numeric kernels; the book; the site
+#   make test   run every test: unit tests; strict nbval over every notebook in book/ in the
+#               Binder environment and under other CPUs' numeric kernels; the book; the site
 # Both create the virtual environment .venv with the pinned versions on first use.
 
 PYTHON ?= python3
@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed
 
 help:
 	@echo "make book     build the HTML book into _build/html"
-	@echo "make test     unit tests, strict nbval (native, Binder, other CPUs), book, site"
+	@echo "make test     unit tests, strict nbval (Binder, other CPUs), book, site"
 	@echo "make execute  re-execute every notebook in place from a fresh kernel (NB=relu: one)"
 	@echo "make lint     ruff over src/ and tests/"
 	@echo "make bench    time make test against one serial nbval pass, the build; size the site"
@@ -30,10 +30,10 @@ book: $(STAMP)
 
 # make test: the unit tests and nbval on every core (pytest-xdist; JOBS=0 runs them in one
 # process) and, side by side, the book build and the tests of its HTML: internal links and,
-# where Chromium is installed, every page in a real browser (which mostly waits). Each half
-# prints its report when it ends. pyproject.toml's addopts make nbval run each notebook three
-# times: natively, in the Binder environment under an AVX2 machine's numeric kernels, and
-# under an AVX-only machine's (tests/portability.py).
+# where Chromium is installed, every page in a real browser. Each half prints its report when
+# it ends. pyproject.toml's addopts make nbval run each notebook twice: in the Binder
+# environment under an AVX2 machine's numeric kernels, and under an AVX-only machine's
+# (tests/portability.py); the stored outputs are this machine's own (make execute).
 CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)
 export CHROMIUM
 JOBS ?= auto

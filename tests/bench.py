@@ -4,7 +4,7 @@ Measures on this machine, as medians of several runs:
 - one plain serial strict-nbval pass over every chapter, against its floor: as many
   notebooks that only start a kernel and import the modules the chapters import (goal: at
   most 1.5 × the floor), and what each chapter costs in it;
-- all of ``make test`` (unit tests, nbval natively, in the Binder environment and under other
+- all of ``make test`` (unit tests, nbval in the Binder environment and under other
   CPUs' kernels, the build, the browser tests) against that serial pass (goal: at most 2 ×);
   the two are timed in turn, round by round, so a busy machine weighs on both;
 - a clean book build and a no-change rebuild (goal: the rebuild in a few seconds);

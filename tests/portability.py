@@ -21,6 +21,9 @@ own kernels, which differ from the executing machine's anyway.
 OpenBLAS's kernels are left as the machine chooses (``OPENBLAS_CORETYPE`` and
 ``OPENBLAS_L2_SIZE`` untouched: some processors need them set for correctness).
 
+With ``--other-cpus-only`` (``make test``) nbval's own run in this machine's kernels is
+deselected: the stored outputs are that run's, and the other runs compare every one of them.
+
 Every cell's outputs are compared with the stored ones, as nbval does natively. The
 ``binder-*`` configurations run the kernel in ``.venv-binder``, an environment made only from
 environment.yml and ``pip install --no-deps -e .`` as Binder makes it, so one execution per
