@@ -11,7 +11,7 @@ from bnpaper import claims
 
 
 @pytest.fixture(scope="session")
-def every_claim(tmp_path_factory, worker_id) -> list[claims.Claim]:
+def every_claim(request, tmp_path_factory) -> list[claims.Claim]:
     """Every registered claim, derived once per test session (it takes seconds).
 
     Under pytest-xdist the first worker that asks derives them and leaves them in the
@@ -19,7 +19,7 @@ def every_claim(tmp_path_factory, worker_id) -> list[claims.Claim]:
     xdist's documentation). The tests that change a derivation (tests/test_claims_fail.py)
     derive afresh and do not use this fixture's claims for their verdicts.
     """
-    if worker_id == "master":  # no xdist
+    if not hasattr(request.config, "workerinput"):  # not an xdist worker
         return claims.all_claims()
     shared = tmp_path_factory.getbasetemp().parent / "every_claim.pickle"
     with open(shared.with_suffix(".lock"), "w") as lock:

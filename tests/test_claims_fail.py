@@ -8,9 +8,23 @@ import pytest
 from bnpaper import __main__ as cli
 from bnpaper import claims
 
-from .breakers import Breaker, collect
+from .breakers import Breaker, cached_functions, clear_caches, collect
 
 BREAKERS = collect()
+
+
+@pytest.fixture
+def fresh_caches():
+    """No cached derivation enters or leaves a sabotaged run (seen: a doubled γ* cached by
+    gamma-beta-1's run made later tests in the same process fail)."""
+    clear_caches()
+    yield
+    clear_caches()
+
+
+def test_the_package_caches_are_found():
+    names = {f.__qualname__ for f in cached_functions()}
+    assert {"_stationary_lines", "counterexample_set", "paper_set_analysis"} <= names
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +43,8 @@ def test_every_breaker_names_a_registered_claim_of_its_module(registered_keys):
 
 
 @pytest.mark.parametrize("breaker", BREAKERS.values(), ids=list(BREAKERS))
-def test_the_sabotaged_claim_fails_and_verify_names_it(breaker: Breaker, monkeypatch, capsys):
+def test_the_sabotaged_claim_fails_and_verify_names_it(breaker: Breaker, monkeypatch, capsys,
+                                                      fresh_caches):
     derived: list[claims.Claim] = []
     original = claims.all_claims
 

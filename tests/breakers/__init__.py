@@ -40,3 +40,23 @@ def collect() -> dict[str, Breaker]:
                 raise ValueError(f"two breakers for claim {breaker.key}")
             found[breaker.key] = breaker
     return found
+
+
+def cached_functions() -> list[Callable]:
+    """Every ``functools.cache``d function of the ``bnpaper`` package (derivations kept per
+    learning set, compiled programs)."""
+    import bnpaper
+
+    found = []
+    for info in pkgutil.iter_modules(bnpaper.__path__):
+        module = importlib.import_module(f"bnpaper.{info.name}")
+        found += [f for f in vars(module).values()
+                  if hasattr(f, "cache_clear") and getattr(f, "__module__", "") == module.__name__]
+    return found
+
+
+def clear_caches() -> None:
+    """Forget every cached result: a derivation made under a sabotage must not outlive it,
+    and one made before it must not hide it."""
+    for function in cached_functions():
+        function.cache_clear()
