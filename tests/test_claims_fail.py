@@ -27,6 +27,19 @@ def test_the_package_caches_are_found():
     assert {"_stationary_lines", "counterexample_set", "paper_set_analysis"} <= names
 
 
+def test_a_derivation_made_under_a_sabotage_is_forgotten_after_it():
+    from bnpaper import minibatch
+    from bnpaper.data import counterexample_set
+
+    right = minibatch.best_gamma(counterexample_set())
+    with pytest.MonkeyPatch.context() as mp:
+        clear_caches()
+        BREAKERS["gamma-beta-1"].sabotage(mp)
+        assert minibatch.best_gamma(counterexample_set()) == 2 * right  # cached, sabotaged
+    clear_caches()
+    assert minibatch.best_gamma(counterexample_set()) == right
+
+
 @pytest.fixture(scope="module")
 def registered_keys(every_claim) -> list[str]:
     return [c.key for c in every_claim]
