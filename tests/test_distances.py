@@ -1,6 +1,7 @@
 """Distances to the BN optima (chapter *What is true instead*): each part of the proposition
 against brute-force search and direct evaluation of Lemma 4.5."""
 
+import dataclasses
 import time
 
 import numpy as np
@@ -81,6 +82,30 @@ def test_every_check_of_the_distance_proposition_passes_on_the_paper_set():
     assert good.criterion_mismatches == 0 and good.bound_slack >= 0
     assert good.distance_error < 1e-5 and good.corrected_error < 1e-9
     assert good.sharp_error < 1e-9 and good.closer_mismatches == 0
+    assert good.verdicts() == (True,) * len(distances.VERDICT_NAMES)
+
+
+GOOD_CHECKS = distances.DistanceChecks(10, 0.0, 0.0, 0, 0.0, 0.0, 0)
+
+
+@pytest.mark.parametrize(("field", "bad", "column"), [
+    ("distance_error", 2e-5, 0), ("corrected_error", 2e-9, 1), ("criterion_mismatches", 1, 2),
+    ("bound_slack", -1e-12, 3), ("sharp_error", 2e-9, 4), ("closer_mismatches", 1, 5)])
+def test_each_verdict_fails_on_its_own_check_alone(field, bad, column):
+    verdicts = dataclasses.replace(GOOD_CHECKS, **{field: bad}).verdicts()
+    assert [i for i, ok in enumerate(verdicts) if not ok] == [column]
+
+
+def test_the_verdict_table_has_a_row_per_case_and_says_whether_all_passed(monkeypatch):
+    fits = general.linear_fits(PAPER)
+    table, all_ok = distances.verdict_table({"paper": (fits.w_star, fits.v_hat)}, n=2000)
+    header, row = table.splitlines()
+    assert header.split()[0] == "case" and row.split() == ["paper"] + ["True"] * 6
+    assert all_ok
+    bad = dataclasses.replace(GOOD_CHECKS, closer_mismatches=3)
+    monkeypatch.setattr(distances, "check_distance_facts", lambda *a, **k: bad)
+    table, all_ok = distances.verdict_table({"a": (1, 2), "b": (3, 4)})
+    assert not all_ok and table.splitlines()[2].split() == ["b"] + ["True"] * 5 + ["False"]
 
 
 def test_closer_share_tends_to_one_for_small_and_to_one_minus_alpha_over_two_pi_for_large_w0():

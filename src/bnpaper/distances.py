@@ -84,6 +84,16 @@ def brute_force_distance_sq(w0: Any, v_hat: Any, t_max: float = 50.0,
     return np.array([np.min(np.sum((p - ray) ** 2, axis=-1)) for p in w0])
 
 
+BRUTE_TOL = 1e-5
+"""Largest |formula − brute force| accepted for a squared distance: the brute-force search
+walks the ray on a grid, so it is only that accurate."""
+ROUND_TOL = 1e-9
+"""Largest difference accepted between two float64 computations of the same quantity."""
+
+VERDICT_NAMES = ("1: brute", "2: equal", "3: agree", "4: bound", "4: sharp", "4: closer")
+"""The columns of :meth:`DistanceChecks.verdicts`: the proposition's parts 1–4."""
+
+
 @dataclass(frozen=True)
 class DistanceChecks:
     """Independent numerical checks of the chapter's proposition at random W₀."""
@@ -102,6 +112,12 @@ class DistanceChecks:
     """max |dist − (‖W₀ − W*‖ + δ)| on the half-line W* + s(W* − ΠW*), s ≥ 0."""
     closer_mismatches: int
     """W₀ where :func:`bn_optimum_closer` disagrees with comparing the two distances."""
+
+    def verdicts(self) -> tuple[bool, ...]:
+        """Whether each check passed, in the order of :data:`VERDICT_NAMES`."""
+        return (self.distance_error < BRUTE_TOL, self.corrected_error < ROUND_TOL,
+                self.criterion_mismatches == 0, self.bound_slack >= 0,
+                self.sharp_error < ROUND_TOL, self.closer_mismatches == 0)
 
 
 def check_distance_facts(w_star: Any, v_hat: Any, n: int = 20_000, n_brute: int = 100,
@@ -129,6 +145,21 @@ def check_distance_facts(w_star: Any, v_hat: Any, n: int = 20_000, n_brute: int 
         float(np.min(to_w_star + delta - np.sqrt(dist_sq))),
         float(np.max(np.abs(sharp - delta))),
         int(np.sum(bn_optimum_closer(w0, ws, vh) != (dist_sq < to_w_star**2))))
+
+
+def verdict_table(cases: dict[str, tuple[Any, Any]], n: int = 20_000) -> tuple[str, bool]:
+    """:func:`check_distance_facts` for each named case (W*, v̂): a fixed-width table of the
+    verdicts, one row per case, and whether every check of every case passed."""
+    widths = (9, 9, 9, 9, 9, 10)
+    lines = [f"{'case':>10}" + "".join(f" {h:>{w}}" for h, w in zip(VERDICT_NAMES, widths,
+                                                                     strict=True))]
+    all_ok = True
+    for name, (w_star, v_hat) in cases.items():
+        ok = check_distance_facts(w_star, v_hat, n=n).verdicts()
+        all_ok &= all(ok)
+        lines.append(f"{name:>10}" + "".join(f" {str(o):>{w}}" for o, w in zip(ok, widths,
+                                                                                 strict=True)))
+    return "\n".join(lines), all_ok
 
 
 def closer_share(w_star: Any, v_hat: Any, scales: Any, n: int = 200_000,
@@ -217,7 +248,8 @@ def claims() -> list:
         Claim("book-true-2", "‖W₀ − Ŵ*‖ ≤ ‖W₀ − W*‖ + δ, δ = dist(W*, Ŵ) = ‖W*‖ sin α "
               "(α ≤ π/2), sharp", source, "—",
               f"δ = {delta:.4f} on the paper's set; smallest slack {checks.bound_slack:.1e} "
-              f"over {checks.n} random W₀; equality error < 1e-9 on the sharp half-line",
+              f"over {checks.n} random W₀; equality error < 1e{round(np.log10(ROUND_TOL))} on "
+              "the sharp half-line",
               "numeric distances (lemma.distance_sq_to_ray)",
-              checks.bound_slack >= 0 and checks.sharp_error < 1e-9, Evidence.BOUND),
+              checks.verdicts()[3] and checks.verdicts()[4], Evidence.BOUND),
     ]
