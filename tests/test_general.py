@@ -1,6 +1,7 @@
 """The general linear neuron (chapter *A general answer for one linear neuron*): each
 proposition against independent numerics."""
 
+import dataclasses
 import time
 
 import numpy as np
@@ -273,3 +274,29 @@ def test_prop_w_star_vs_bn_says_minimum_not_optimum_and_first_order():
     """λ < 0 gives a maximum: the chapter must say 'local minimum' (and 'flat to first order')."""
     verdict = general.classify_w_star(general.example_sets()["negative multiple"])
     assert verdict.kind == "maximum" and verdict.multiple < 0
+
+
+GOOD_AGREEMENT = minimizer.MinimaAgreement(8, 0.0, 0.0, 0.0)
+
+
+@pytest.mark.parametrize(("field", "bad", "column"), [
+    ("max_angle_deg", 2e-4, 0), ("max_loss_gap", 2e-12, 1), ("max_grad", 2e-4, 2)])
+def test_each_agreement_verdict_fails_on_its_own_check_alone(field, bad, column):
+    verdicts = dataclasses.replace(GOOD_AGREEMENT, **{field: bad}).verdicts()
+    assert [i for i, ok in enumerate(verdicts) if not ok] == [column]
+
+
+def test_the_agreement_table_names_its_tolerances_and_says_whether_all_passed():
+    table, ok = minimizer.agreement_table({(2, 3): GOOD_AGREEMENT})
+    header, row = table.splitlines()
+    assert "rel. gap < 1e-12" in header and "|grad| < 1e-4" in header
+    assert row.split() == ["(2,", "3)", "8", "True", "True", "True"] and ok
+    bad = dataclasses.replace(GOOD_AGREEMENT, max_grad=1.0)
+    table, ok = minimizer.agreement_table({(2, 3): GOOD_AGREEMENT, (5, 10): bad})
+    assert not ok and table.splitlines()[2].split()[-1] == "False"
+
+
+def test_numerical_minima_agree_with_the_closed_form_on_random_sets():
+    x, y = 1.0 + np.random.default_rng(4).normal(size=(2, 5, 2)), np.arange(10.0).reshape(2, 5)
+    starts = np.random.default_rng(5).normal(size=(2, 4, 2))
+    assert all(minimizer.minima_agreement(x, y, starts).verdicts())

@@ -117,6 +117,35 @@ class MinimaAgreement:
     max_grad: float
     """Largest ‖∇Ĉ‖ at an end point (autodiff)."""
 
+    def verdicts(self) -> tuple[bool, bool, bool]:
+        """(angle < ANGLE_TOL_DEG, relative gap < LOSS_GAP_TOL, ‖∇Ĉ‖ < GRAD_TOL)."""
+        return (self.max_angle_deg < ANGLE_TOL_DEG, self.max_loss_gap < LOSS_GAP_TOL,
+                self.max_grad < GRAD_TOL)
+
+
+ANGLE_TOL_DEG = 1e-4
+"""Largest ∠(end point, v̂) accepted, in degrees."""
+LOSS_GAP_TOL = 1e-12
+"""Largest relative gap Ĉ(end point) − min Ĉ accepted: float64 rounding of the losses."""
+GRAD_TOL = 1e-4
+"""Largest ‖∇Ĉ‖ accepted at an end point."""
+
+
+def _power(t: float) -> str:
+    return f"1e{round(np.log10(t))}"
+
+
+def agreement_table(batches: dict[tuple[int, int], MinimaAgreement]) -> tuple[str, bool]:
+    """A fixed-width table of :meth:`MinimaAgreement.verdicts`, one row per (d, M), and
+    whether every batch passed every check."""
+    lines = [f"{'(d, M)':>8} {'runs':>5} {'angle < tol':>12} "
+             f"{'rel. gap < ' + _power(LOSS_GAP_TOL):>17} {'|grad| < ' + _power(GRAD_TOL):>14}"]
+    for (d, m), c in batches.items():
+        angle_ok, gap_ok, grad_ok = c.verdicts()
+        lines.append(f"{str((d, m)):>8} {c.runs:>5} {str(angle_ok):>12} {str(gap_ok):>17}"
+                     f" {str(grad_ok):>14}")
+    return "\n".join(lines), all(all(c.verdicts()) for c in batches.values())
+
 
 def minima_agreement(x: Any, y: Any, starts: Any, steps: int = 60) -> MinimaAgreement:
     """Minimize Ĉ numerically (:func:`minimize_bn_loss`) and compare with v̂ and min Ĉ."""
