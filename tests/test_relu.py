@@ -320,3 +320,13 @@ def test_figures_have_titles_labels_and_legends(minima):
             assert ax.get_title() and ax.get_xlabel()
         assert any(ax.get_legend() for ax in fig.axes)
         plt.close(fig)
+
+
+def test_autodiff_agrees_with_the_exact_gradient_at_w_star_and_not_with_a_perturbed_one():
+    data = counterexample_set()
+    w_star = counterexample.standard_optimum(data)
+    grad = relu.bn_relu_gradient_at(data, w_star)
+    assert relu.autodiff_agrees(data, w_star, grad)
+    nudged = [grad[0] + 10 * relu.AUTODIFF_TOL, grad[1]]
+    assert not relu.autodiff_agrees(data, w_star, nudged)
+    assert relu.autodiff_agrees(data, w_star, nudged, tol=100 * relu.AUTODIFF_TOL)

@@ -309,6 +309,21 @@ def bn_relu_gradient_at(data: LearningSet, w: tuple[Any, Any]) -> list[sp.Expr]:
     return exact.at(exact.gradient(piece), w)
 
 
+AUTODIFF_TOL = 1e-12
+"""Largest entrywise gap accepted between the exact ∇Ĉ and JAX autodiff's, in float64."""
+
+
+def autodiff_agrees(data: LearningSet, w: tuple[Any, Any], gradient: Any,
+                    tol: float = AUTODIFF_TOL) -> bool:
+    """Whether JAX autodiff's ∇Ĉ (BN, then ReLU) at w is within ``tol`` of ``gradient``
+    (the exact one, :func:`bn_relu_gradient_at`) in every entry: an independent check."""
+    from .autodiff import gradient as autodiff_gradient
+
+    numeric = autodiff_gradient(model.bn_loss, data.numeric(), activation="relu")(
+        np.array(exact.to_floats(w)))
+    return bool(np.allclose(exact.to_floats(gradient), numeric, rtol=0, atol=tol))
+
+
 # --- Independent numerics: a fine angular grid, refined -----------------------------------
 
 def unit_directions(theta: np.ndarray) -> np.ndarray:
