@@ -417,3 +417,23 @@ def test_bn_kink_detects_a_bn_output_exactly_at_zero():
     w[:2] = (u[1], -u[0])  # unit 1: ⟨w, x̄⁽¹⁾ − mean⟩ = 0, so its BN output at sample 1 is 0
     assert dx.bn_kink(w, arch, DATA, "")
     assert not dx.bn_kink(w, deep.Architecture(2, 3, 1, "tanh"), DATA, "")
+
+
+def test_run_counts_counts_each_kind_of_end_once():
+    from types import SimpleNamespace
+
+    from bnpaper import deep_experiment as dx
+
+    def run(status="stationary", degenerate="", usable=True, bn_kink=False, data="regression",
+            activation="tanh", width=2):
+        return SimpleNamespace(status=status, degenerate=degenerate, usable=usable,
+                               bn_kink=bn_kink, data=data, activation=activation, width=width)
+
+    runs = [run(), run(status="kink", usable=False, activation="relu"),
+            run(degenerate="constant layer 1", usable=False, activation="relu"),
+            run(status="not stationary", usable=False, data="paper"),
+            run(bn_kink=True, usable=False, width=4)]
+    counts = dx.run_counts(runs, [SimpleNamespace(n_saddle=2), SimpleNamespace(n_saddle=1)])
+    assert counts == {"n_runs": 5, "n_usable": 1, "n_degenerate": 1, "n_const_layer_relu": 1,
+                      "n_tanh2_stat": 1, "n_not_stationary": 1, "n_kink": 1,
+                      "n_stationary": 3, "n_saddle": 3, "n_bn_kink": 1}

@@ -164,6 +164,28 @@ def cells(runs: list[Run]) -> list[Cell]:
     return out
 
 
+def run_counts(runs: list[Run], cs: list[Cell]) -> dict[str, int]:
+    """How the runs ended, counted: all, usable, degenerate (ReLU with a constant layer
+    among them), by end status, tanh of width 2 on the regression set ending stationary,
+    stationary but failing the second-order check, and with a ReLU kink in the BN network.
+    Keyed by the names the chapter glues."""
+    return {
+        "n_runs": len(runs),
+        "n_usable": sum(r.usable for r in runs),
+        "n_degenerate": sum(bool(r.degenerate) for r in runs),
+        "n_const_layer_relu": sum(r.degenerate.startswith("constant layer")
+                                  and r.activation == "relu" for r in runs),
+        "n_tanh2_stat": sum(r.status == "stationary" for r in runs
+                            if r.data == "regression" and r.activation == "tanh"
+                            and r.width == 2),
+        "n_not_stationary": sum(r.status == "not stationary" for r in runs),
+        "n_kink": sum(r.status == "kink" for r in runs),
+        "n_stationary": sum(r.status == "stationary" for r in runs),
+        "n_saddle": sum(c.n_saddle for c in cs),
+        "n_bn_kink": sum(r.bn_kink for r in runs),
+    }
+
+
 def _g(v: float) -> str:
     # two significant digits; rounding noise as a bound
     return f"<{NOISE_BOUND:.0e}" if v < NOISE_BOUND else f"{v:.2g}"
