@@ -203,3 +203,13 @@ def test_weight_symbols_needs_a_positive_int_d(d):
 def test_autodiff_gradient_is_finite_or_a_clear_error(w):
     data = LearningSet(np.array([[1.0, 1.0], [1.0, 2.0], [2.0, 3.0]]), np.array([2.0, 5.0, 13.0]))
     finite_or_clear_error(lambda: autodiff.gradient(model.bn_loss, data)(w))
+
+
+def test_power_of_ten_text_is_short_and_refuses_other_numbers():
+    from bnpaper.checks import power_of_ten_text
+
+    assert [power_of_ten_text(t) for t in (1e-9, 1e-12, 1e-4, 1.0, 100.0)] == [
+        "1e-9", "1e-12", "1e-4", "1e0", "1e2"]
+    for bad in (2e-9, 0.0, -1e-9, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="power of ten"):
+            power_of_ten_text(bad)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -132,3 +133,11 @@ def quiet_overflow() -> Any:
     """A context where numpy does not warn on overflow: the caller checks its result with
     :func:`finite_result` and raises instead of warning."""
     return np.errstate(over="ignore", invalid="ignore")
+
+
+def power_of_ten_text(tol: float) -> str:
+    """A tolerance 10ᵏ as short plain text for tables and claims: 1e-9 → ``"1e-9"``."""
+    exponent = round(math.log10(tol)) if math.isfinite(tol) and tol > 0 else None
+    if exponent is None or not math.isclose(tol, 10.0 ** exponent, rel_tol=1e-12):
+        raise ValueError(f"tol = {tol}; expected a power of ten")
+    return f"1e{exponent}"

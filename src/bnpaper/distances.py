@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from . import lemma, plots
+from .checks import power_of_ten_text
 from .namespace import convert, namespace_of
 
 
@@ -248,8 +249,8 @@ def claims() -> list:
         Claim("book-true-2", "‖W₀ − Ŵ*‖ ≤ ‖W₀ − W*‖ + δ, δ = dist(W*, Ŵ) = ‖W*‖ sin α "
               "(α ≤ π/2), sharp", source, "—",
               f"δ = {delta:.4f} on the paper's set; smallest slack {checks.bound_slack:.1e} "
-              f"over {checks.n} random W₀; equality error < 1e{round(np.log10(ROUND_TOL))} on "
-              "the sharp half-line",
+              f"over {checks.n} random W₀; equality error < {power_of_ten_text(ROUND_TOL)} on the "
+              "sharp half-line",
               "numeric distances (lemma.distance_sq_to_ray)",
               checks.verdicts()[3] and checks.verdicts()[4], Evidence.BOUND),
     ]

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from . import model
+from . import checks, model
 from .data import LearningSet
 from .general import angle, bn_minima, learning_arrays, slopes
 
@@ -131,15 +131,12 @@ GRAD_TOL = 1e-4
 """Largest ‖∇Ĉ‖ accepted at an end point."""
 
 
-def _power(t: float) -> str:
-    return f"1e{round(np.log10(t))}"
-
-
 def agreement_table(batches: dict[tuple[int, int], MinimaAgreement]) -> tuple[str, bool]:
     """A fixed-width table of :meth:`MinimaAgreement.verdicts`, one row per (d, M), and
     whether every batch passed every check."""
-    lines = [f"{'(d, M)':>8} {'runs':>5} {'angle < tol':>12} "
-             f"{'rel. gap < ' + _power(LOSS_GAP_TOL):>17} {'|grad| < ' + _power(GRAD_TOL):>14}"]
+    gap, grad = (checks.power_of_ten_text(t) for t in (LOSS_GAP_TOL, GRAD_TOL))
+    lines = [f"{'(d, M)':>8} {'runs':>5} {'angle < tol':>12} {'rel. gap < ' + gap:>17}"
+             f" {'|grad| < ' + grad:>14}"]
     for (d, m), c in batches.items():
         angle_ok, gap_ok, grad_ok = c.verdicts()
         lines.append(f"{str((d, m)):>8} {c.runs:>5} {str(angle_ok):>12} {str(gap_ok):>17}"
