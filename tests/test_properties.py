@@ -213,3 +213,11 @@ def test_power_of_ten_text_is_short_and_refuses_other_numbers():
     for bad in (2e-9, 0.0, -1e-9, float("nan"), float("inf")):
         with pytest.raises(ValueError, match="power of ten"):
             power_of_ten_text(bad)
+
+
+def test_aligned_table_right_aligns_each_column_and_refuses_ragged_rows():
+    from bnpaper.checks import aligned_table
+
+    assert aligned_table([("a", "bb"), (True, 3)], (4, 3)) == "   a  bb\nTrue   3"
+    with pytest.raises(ValueError, match="2 cells; expected 3"):
+        aligned_table([("a", "b")], (1, 1, 1))

@@ -135,6 +135,16 @@ def quiet_overflow() -> Any:
     return np.errstate(over="ignore", invalid="ignore")
 
 
+def aligned_table(rows: list[tuple[Any, ...]], widths: tuple[int, ...]) -> str:
+    """Rows of cells as fixed-width text, each cell right-aligned to its column's width and
+    separated by one space (the first row is the header)."""
+    for row in rows:
+        if len(row) != len(widths):
+            raise ValueError(f"row {row} has {len(row)} cells; expected {len(widths)}")
+    return "\n".join(" ".join(f"{str(c):>{w}}" for c, w in zip(row, widths, strict=True))
+                     for row in rows)
+
+
 def power_of_ten_text(tol: float) -> str:
     """A tolerance 10ᵏ as short plain text for tables and claims: 1e-9 → ``"1e-9"``."""
     exponent = round(math.log10(tol)) if math.isfinite(tol) and tol > 0 else None

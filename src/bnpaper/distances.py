@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from . import lemma, plots
-from .checks import power_of_ten_text
+from .checks import aligned_table, power_of_ten_text
 from .namespace import convert, namespace_of
 
 
@@ -151,16 +151,10 @@ def check_distance_facts(w_star: Any, v_hat: Any, n: int = 20_000, n_brute: int 
 def verdict_table(cases: dict[str, tuple[Any, Any]], n: int = 20_000) -> tuple[str, bool]:
     """:func:`check_distance_facts` for each named case (W*, v̂): a fixed-width table of the
     verdicts, one row per case, and whether every check of every case passed."""
-    widths = (9, 9, 9, 9, 9, 10)
-    lines = [f"{'case':>10}" + "".join(f" {h:>{w}}" for h, w in zip(VERDICT_NAMES, widths,
-                                                                     strict=True))]
-    all_ok = True
-    for name, (w_star, v_hat) in cases.items():
-        ok = check_distance_facts(w_star, v_hat, n=n).verdicts()
-        all_ok &= all(ok)
-        lines.append(f"{name:>10}" + "".join(f" {str(o):>{w}}" for o, w in zip(ok, widths,
-                                                                                 strict=True)))
-    return "\n".join(lines), all_ok
+    rows = [(name, *check_distance_facts(w_star, v_hat, n=n).verdicts())
+            for name, (w_star, v_hat) in cases.items()]
+    table = aligned_table([("case", *VERDICT_NAMES), *rows], (10, 9, 9, 9, 9, 9, 10))
+    return table, all(all(row[1:]) for row in rows)
 
 
 def closer_share(w_star: Any, v_hat: Any, scales: Any, n: int = 200_000,
@@ -238,6 +232,7 @@ def claims() -> list:
     w0 = to_exact([[3, 1], [1, 2], [-1, 4], [5, -2]])  # exact points with ⟨W₀, v̂⟩ > 0
     corrected = all(lemma.lemma_rhs(p, v) == lemma.distance_sq_to_ray(p, v) for p in w0)
     checks = check_distance_facts(fits.w_star, v, n=20_000)
+    *_, bound_ok, sharp_ok, _ = checks.verdicts()
     delta = float(distance_w_star_to_bn_minima(fits.w_star, v))
     return [
         Claim("book-true-1", "Lemma 4.5 holds, with equality, when W* is replaced by a BN "
@@ -252,5 +247,5 @@ def claims() -> list:
               f"over {checks.n} random W₀; equality error < {power_of_ten_text(ROUND_TOL)} on the "
               "sharp half-line",
               "numeric distances (lemma.distance_sq_to_ray)",
-              checks.verdicts()[3] and checks.verdicts()[4], Evidence.BOUND),
+              bound_ok and sharp_ok, Evidence.BOUND),
     ]

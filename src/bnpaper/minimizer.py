@@ -135,13 +135,10 @@ def agreement_table(batches: dict[tuple[int, int], MinimaAgreement]) -> tuple[st
     """A fixed-width table of :meth:`MinimaAgreement.verdicts`, one row per (d, M), and
     whether every batch passed every check."""
     gap, grad = (checks.power_of_ten_text(t) for t in (LOSS_GAP_TOL, GRAD_TOL))
-    lines = [f"{'(d, M)':>8} {'runs':>5} {'angle < tol':>12} {'rel. gap < ' + gap:>17}"
-             f" {'|grad| < ' + grad:>14}"]
-    for (d, m), c in batches.items():
-        angle_ok, gap_ok, grad_ok = c.verdicts()
-        lines.append(f"{str((d, m)):>8} {c.runs:>5} {str(angle_ok):>12} {str(gap_ok):>17}"
-                     f" {str(grad_ok):>14}")
-    return "\n".join(lines), all(all(c.verdicts()) for c in batches.values())
+    header = ("(d, M)", "runs", "angle < tol", f"rel. gap < {gap}", f"|grad| < {grad}")
+    rows = [(str(key), c.runs, *c.verdicts()) for key, c in batches.items()]
+    return (checks.aligned_table([header, *rows], (8, 5, 12, 17, 14)),
+            all(all(row[2:]) for row in rows))
 
 
 def minima_agreement(x: Any, y: Any, starts: Any, steps: int = 60) -> MinimaAgreement:
