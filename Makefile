@@ -9,13 +9,14 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: book test test-units-and-notebooks test-site execute lint bench clean help
+.PHONY: book test test-site test-notebooks-binder test-notebooks-other test-units test-lint \
+	test-deps test-hosts execute lint bench clean help
 
 help:
 	@echo "make book     build the HTML book into _build/html"
 	@echo "make test     unit tests, strict nbval (Binder, other CPUs), book, site"
 	@echo "make execute  re-execute every notebook in place from a fresh kernel (NB=relu: one)"
-	@echo "make lint     ruff over src/ and tests/"
+	@echo "make lint     ruff over src/, tests/ and the notebooks (79 columns)"
 	@echo "make bench    time make test against one serial nbval pass, the build; size the site"
 
 # The environment: rebuilt whenever pyproject.toml (the one place pins live) changes.
@@ -28,33 +29,81 @@ $(STAMP): pyproject.toml
 book: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
-# make test: the unit tests and nbval on every core (pytest-xdist; JOBS=0 runs them in one
-# process) and, side by side, the book build and the tests of its HTML: internal links and,
-# where Chromium is installed, every page in a real browser. Each half prints its report when
-# it ends. pyproject.toml's addopts make nbval run each notebook twice: in the Binder
-# environment under an AVX2 machine's numeric kernels, and under an AVX-only machine's
-# (tests/portability.py); the stored outputs are this machine's own (make execute).
+# make test: every check, as separate ordinary pytest (and tool) runs side by side on two job
+# slots, the longest first; each prints its report when it ends (GNU make >= 4: --output-sync).
+#   test-site              the book build, then its HTML: links, Nu HTML Checker, Chromium
+#   test-notebooks-binder  nbval over book/ in the Binder environment (.venv-binder), under
+#                          the nearest older CPU level than this host's (tests/portability.py)
+#   test-notebooks-other   nbval over book/ in .venv, under the level below that
+#   test-units             the unit tests
+#   test-lint, test-deps   ruff (notebooks at 79 columns); every import declared (deptry)
+# BNPAPER_HOST_LEVEL=avx2 (or avx) makes this machine act as that older host for the whole run.
 CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)
+JAVA ?= $(shell command -v java)
 export CHROMIUM
 JOBS ?= auto
+PORTABILITY := $(BIN)/python -m tests.portability
+TEST_PARTS := test-site test-notebooks-binder test-notebooks-other test-units test-lint test-deps
+
+ifneq ($(filter output-sync,$(.FEATURES)),)
+SIDE_BY_SIDE := -j2 --output-sync=target
+else
+SIDE_BY_SIDE :=
+endif
 
 test: $(STAMP)
-	$(MAKE) --no-print-directory -j2 -k --output-sync=target test-units-and-notebooks test-site
+ifeq ($(SIDE_BY_SIDE),)
+	@echo "################################################################################"
+	@echo "#  GNU make >= 4 not found ($(MAKE_VERSION)): the checks run one after the other, #"
+	@echo "#  about twice as long. Install GNU make 4 (e.g. brew install make: gmake test). #"
+	@echo "################################################################################"
+endif
+	$(MAKE) --no-print-directory $(SIDE_BY_SIDE) -k $(TEST_PARTS)
 
-test-units-and-notebooks: $(STAMP)
-	$(BIN)/python -m pytest -n $(JOBS)
+NBVAL_ARGS := -n $(JOBS) --dist loadfile book
+
+test-notebooks-binder: $(STAMP)
+	$(PORTABILITY) run binder $(NBVAL_ARGS)
+
+test-notebooks-other: $(STAMP)
+	$(PORTABILITY) run other $(NBVAL_ARGS)
+
+test-units: $(STAMP)
+	$(PORTABILITY) run units -n $(JOBS)
+
+test-lint: lint
+
+test-deps: $(STAMP)
+	$(BIN)/deptry .
+	$(BIN)/deptry src book --extend-exclude book/_ext --optional-dependencies-dev-groups book,test
+
+# The probe test (a notebook whose outputs depend on the CPU) as each host level this machine
+# can act as: here AVX-512, AVX2 and AVX. Not part of make test.
+test-hosts: $(STAMP)
+	for level in $$($(PORTABILITY) levels); do \
+	  BNPAPER_HOST_LEVEL=$$level $(PORTABILITY) run units -p no:xdist -q \
+	    tests/test_portability.py || exit 1; done
+
+# Without Java the HTML validation is left out, without Chromium every browser test (marks
+# set in tests/site/conftest.py), each with a notice; the other site tests still run.
+SITE_MARK := site$(if $(strip $(JAVA)),, and not java)$(if $(strip $(CHROMIUM)),, and not browser)
 
 test-site: book
-ifneq ($(strip $(CHROMIUM)),)
-	$(BIN)/python -m pytest -m site tests/site
-else
+ifeq ($(strip $(JAVA)),)
+	@echo "################################################################################"
+	@echo "#  HTML VALIDATION DID NOT RUN: Java was not found (the Nu HTML Checker needs   #"
+	@echo "#  it). Install it (sudo apt-get install default-jre-headless), then run make   #"
+	@echo "#  test again.                                                                  #"
+	@echo "################################################################################"
+endif
+ifeq ($(strip $(CHROMIUM)),)
 	@echo "################################################################################"
 	@echo "#  BROWSER TESTS DID NOT RUN: Chromium was not found.                           #"
 	@echo "#  Install Debian's package (sudo apt-get install chromium) or set              #"
 	@echo "#  CHROMIUM=/path/to/chromium, then run make test again.                        #"
 	@echo "################################################################################"
-	$(BIN)/python -m pytest -m site tests/site/test_links.py
 endif
+	$(BIN)/python -m pytest -m '$(SITE_MARK)' tests/site
 
 # `make execute NB=relu` re-executes book/relu.ipynb only.
 NB ?= *
@@ -63,8 +112,11 @@ execute: $(STAMP)
 	  ../$(BIN)/jupyter-execute --inplace --timeout=600 "$$nb" || exit 1; done
 	$(BIN)/python tests/tidy_notebooks.py book/$(NB).ipynb  # no timestamps, stable streams
 
+# ruff over the code; the notebooks' code at 79 columns, so that no code block in the
+# rendered book scrolls sideways (its content column shows about 80).
 lint: $(STAMP)
-	$(BIN)/ruff check src tests conftest.py
+	$(BIN)/ruff check src tests conftest.py book/_ext
+	$(BIN)/ruff check --line-length 79 book/*.ipynb
 
 bench: $(STAMP)
 	$(BIN)/python tests/bench.py --runs $(or $(RUNS),3)

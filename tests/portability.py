@@ -1,38 +1,43 @@
-"""A pytest plugin: strict nbval re-run with the numeric kernels of other x86-64 CPUs (issue 9).
+"""Which numeric kernels the notebooks are checked under, and the command that runs each pass.
 
-The chapters are committed executed on one machine (here AVX-512). Another machine computes
-the last bits of a float differently, so a chapter that shows those bits passes nbval here
-and fails everywhere else. This plugin makes that failure happen here too: with
-``--other-cpus=NAME,...`` every notebook that nbval collects is collected once more per
-named configuration, as ``book/X.ipynb[NAME]``, and each of those runs in a fresh kernel
-whose numeric kernels are those of another CPU:
+    .venv/bin/python -m tests.portability                    # this host, and what runs
+    .venv/bin/python -m tests.portability run PASS [PYTEST ARGUMENTS...]
+
+The chapters are committed executed on one machine. Another machine computes the last bits
+of a float differently, so a chapter that shows those bits passes nbval where it was executed
+and fails everywhere else. ``make test`` makes that failure happen on every machine: it runs
+each notebook through nbval under the numeric kernels of CPUs *older than this host*, which
+this host would never pick by itself:
 
 - XLA (JAX's compiler) generates code for at most that instruction set
   (``XLA_FLAGS=--xla_cpu_max_isa=...``);
-- numpy's SIMD dispatch leaves out the newer targets (``NPY_DISABLE_CPU_FEATURES``; numpy
-  2.4 dispatches on X86_V3 (AVX2, FMA), X86_V4 (AVX-512), AVX512_ICL, AVX512_SPR and
-  ignores, with only an ImportWarning, any other name);
+- numpy leaves out its newer SIMD targets (``NPY_DISABLE_CPU_FEATURES``; numpy 2.4
+  dispatches on X86_V3 (AVX2, FMA), X86_V4 (AVX-512), AVX512_ICL and AVX512_SPR above its
+  X86_V2 (SSE4.2) baseline, which cannot be left out);
 - JAX's persistent compilation cache is off (``BNPAPER_JAX_CACHE=`` and
-  ``JAX_ENABLE_COMPILATION_CACHE=false``), so no compiled code comes from another run.
+  ``JAX_ENABLE_COMPILATION_CACHE=false``), so no code compiled for another target is reused.
 
-On a machine that is not x86-64 the two flags do not apply; the runs then use that machine's
-own kernels, which differ from the executing machine's anyway.
+The levels, newest first: AVX-512, AVX2 (with FMA), AVX, SSE4.2. The host's level comes
+from its CPU flags (``/proc/cpuinfo``); ``BNPAPER_HOST_LEVEL=avx2`` (or ``avx``,
+``sse4_2``) makes this machine act as an older host for a whole run: every process of the
+run gets that level's kernels, and the passes go below it. The passes (:func:`passes`):
 
+- ``binder``: nbval with the kernel of ``.venv-binder``, the environment Binder builds
+  (environment.yml's Python and pins, then ``pip install --no-deps -e .`` as postBuild
+  does), under the nearest older level;
+- ``other``: nbval in ``.venv``, under the level below that. A host with only one older
+  level (AVX) runs ``binder`` alone; a host with none (SSE4.2, or not x86-64: aarch64,
+  Apple silicon) runs ``binder`` in its own kernels, so every notebook is still compared
+  with its stored outputs once;
+- ``units``: the unit tests, in this host's kernels (a simulated host's, under the lever);
+- ``native``: nbval in ``.venv`` in this host's kernels (not part of ``make test``: the
+  stored outputs are what those kernels computed, ``make execute``).
+
+Each pass is an ordinary pytest run (``--nbval`` with ``--nbval-current-env``, or
+``--nbval-kernel-name bnpaper-binder``, the kernelspec ipykernel installs into
+.venv-binder); the kernel inherits the variables above from pytest's environment.
 OpenBLAS's kernels are left as the machine chooses (``OPENBLAS_CORETYPE`` and
 ``OPENBLAS_L2_SIZE`` untouched: some processors need them set for correctness).
-
-With ``--other-cpus-only`` (``make test``) nbval's own run in this machine's kernels is
-deselected: the stored outputs are that run's, and the other runs compare every one of them.
-
-Every cell's outputs are compared with the stored ones, as nbval does natively. The
-``binder-*`` configurations run the kernel in ``.venv-binder``, an environment made only from
-environment.yml and ``pip install --no-deps -e .`` as Binder makes it, so one execution per
-chapter checks both "runs in the Binder environment" and "gives the same outputs on another
-CPU".
-
-Also here, because the portability runs need it as much as nbval's own: glued figures are not
-compared byte for byte (see ``GLUED_IMAGES``), and under pytest-xdist every notebook's cells
-stay together on one worker, in order (``NotebookScheduling``), the notebooks first.
 """
 
 from __future__ import annotations
@@ -42,215 +47,214 @@ import hashlib
 import json
 import os
 import platform
+import re
+import shutil
 import subprocess
 import sys
 import tomllib
-import venv
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbval.kernel
-import pytest
 import yaml
-from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
-from jupyter_client.manager import KernelManager
-from nbval.kernel import RunningKernel
-from nbval.plugin import IPyNbCell, IPyNbFile
 
 ROOT = Path(__file__).resolve().parents[1]
 BINDER_ENV = ROOT / ".venv-binder"
-
-# Glued figures are stored as application/papermill.record/image/png and would be compared
-# byte for byte; nbval already skips plain image/png for the same reason (nbval #185).
-# Every text output, glued or printed, is still compared.
-GLUED_IMAGES = ("application/papermill.record/image/png",)
+BINDER_KERNEL = "bnpaper-binder"  # the kernelspec .venv-binder's ipykernel installs
+LEVER = "BNPAPER_HOST_LEVEL"
 
 X86 = platform.machine().lower() in ("x86_64", "amd64")
 
-# numpy 2.4's dispatch targets above its X86_V2 baseline, newest last.
-_NPY_AVX512 = "X86_V4 AVX512_ICL AVX512_SPR"
+_NPY_AVX512 = ("X86_V4", "AVX512_ICL", "AVX512_SPR")
 
 
 @dataclass(frozen=True)
-class Cpu:
-    """Another CPU's numeric kernels, and the environment the kernel runs in."""
+class Level:
+    """One x86-64 level's numeric kernels."""
 
-    xla_max_isa: str  # XLA's --xla_cpu_max_isa
-    npy_disable: str  # NPY_DISABLE_CPU_FEATURES
-    binder: bool = False  # run in .venv-binder instead of pytest's environment
-    about: str = ""
-
-
-CPUS = {
-    "avx2": Cpu("AVX2", _NPY_AVX512, about="an AVX2 machine: most laptops, many CI runners"),
-    "avx": Cpu("AVX", "X86_V3 " + _NPY_AVX512, about="an AVX-only machine: no AVX2, no FMA"),
-    "binder-avx2": Cpu("AVX2", _NPY_AVX512, binder=True,
-                       about="an AVX2 machine, in the environment Binder builds"),
-}
+    name: str
+    xla_isa: str  # XLA's --xla_cpu_max_isa
+    npy_disable: tuple[str, ...]  # numpy 2.4's dispatch targets above this level
+    cpu_flags: frozenset[str]  # /proc/cpuinfo flags a CPU of this level has (at least)
+    about: str
 
 
-def pytest_addoption(parser):
-    group = parser.getgroup("nbval")
-    group.addoption(
-        "--other-cpus", default="", metavar="NAME,...",
-        help=f"with --nbval, also run every notebook under these CPUs' kernels: {', '.join(CPUS)}")
-    group.addoption(
-        "--other-cpus-only", action="store_true",
-        help="with --other-cpus, leave out nbval's own run of every notebook in this machine's "
-             "kernels (the other-CPU runs compare the same stored outputs)")
+# Newest first. numpy cannot go below its X86_V2 baseline: AVX and SSE4.2 differ in XLA only.
+LEVELS = (
+    Level("avx512", "AVX512", (), frozenset(
+        {"avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl"}),
+        "AVX-512: most servers, recent AMD desktops"),
+    Level("avx2", "AVX2", _NPY_AVX512, frozenset({"avx2", "fma", "bmi1", "bmi2", "f16c"}),
+          "AVX2 and FMA, no AVX-512: most laptops, many CI runners and Binder nodes"),
+    Level("avx", "AVX", ("X86_V3", *_NPY_AVX512), frozenset({"avx"}),
+          "AVX, no AVX2 or FMA: CPUs of about 2011-2013"),
+    Level("sse4_2", "SSE4_2", ("X86_V3", *_NPY_AVX512), frozenset({"sse4_2", "popcnt"}),
+          "SSE4.2 (x86-64-v2): numpy 2.4's baseline"),
+)
+BY_NAME = {level.name: level for level in LEVELS}
 
 
-def other_cpus(config) -> list[str]:
-    names = [n for n in config.getoption("other_cpus").split(",") if n]
-    unknown = set(names) - set(CPUS)
-    if unknown:
-        raise pytest.UsageError(f"--other-cpus: unknown {sorted(unknown)}; known: {list(CPUS)}")
-    if config.getoption("other_cpus_only") and not names:
-        raise pytest.UsageError("--other-cpus-only needs --other-cpus=NAME,...")
-    return names
+def level_of(flags: set[str] | frozenset[str]) -> Level | None:
+    """The newest level whose CPU flags are all in ``flags`` (None below SSE4.2)."""
+    return next((level for level in LEVELS if level.cpu_flags <= flags), None)
 
 
-KERNEL_START_ATTEMPTS = 3
-"""How often a kernel that dies before it replies is started again (see :func:`retrying`)."""
-
-
-def retrying(start):
-    """``start``, tried up to :data:`KERNEL_START_ATTEMPTS` times while the kernel dies before
-    replying to kernel_info.
-
-    jupyter_client picks a kernel's five TCP ports by binding and releasing them; under xdist,
-    with the browser tests' server and Chromium beside it, another process can take one
-    before the kernel binds it, and the kernel dies at start (seen once in a fresh clone). A
-    kernel that dies for a real reason (a broken environment) dies every time and still fails.
-    """
-    def start_with_retries(*args, **kwargs):
-        for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
-            try:
-                return start(*args, **kwargs)
-            except RuntimeError as exc:
-                if "died before replying" not in str(exc) or attempt == KERNEL_START_ATTEMPTS:
-                    raise
-    start_with_retries.retries = True
-    return start_with_retries
-
-
-def pytest_configure(config):
-    # nbval's own kernels (the native run) start through nbval.kernel.start_new_kernel.
-    if not getattr(nbval.kernel.start_new_kernel, "retries", False):
-        nbval.kernel.start_new_kernel = retrying(nbval.kernel.start_new_kernel)
-    if config.option.nbval or config.option.nbval_lax:
-        for name in other_cpus(config):
-            config.pluginmanager.register(_Collector(name), f"bnpaper-other-cpu-{name}")
-    if config.pluginmanager.hasplugin("xdist"):
-        config.pluginmanager.register(NotebookScheduling(), "bnpaper-notebook-scheduling")
-
-
-class _Collector:
-    """Collects each notebook once more, to run under one other CPU's kernels."""
-
-    def __init__(self, name: str):
-        self.name = name
-
-    def pytest_collect_file(self, file_path, parent):
-        if file_path.suffix == ".ipynb":
-            rel = os.path.relpath(file_path, parent.config.rootpath)
-            return OtherCpuNotebook.from_parent(
-                parent, path=file_path, name=f"{file_path.name}[{self.name}]",
-                nodeid=f"{rel}[{self.name}]", cpu=self.name)
+def cpu_flags() -> frozenset[str] | None:
+    """This CPU's flags from /proc/cpuinfo; None where there is none (not Linux)."""
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:
         return None
+    line = re.search(r"^flags\s*:(.*)$", text, flags=re.M)
+    return frozenset(line.group(1).split()) if line else None
 
 
-class OtherCpuNotebook(IPyNbFile):
-    """nbval's notebook collector, with its kernel started under another CPU's kernels."""
-
-    def __init__(self, *args, cpu: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.cpu = cpu
-
-    def setup(self):
-        cpu = CPUS[self.cpu]
-        python = binder_python() if cpu.binder else Path(sys.executable)
-        self.kernel = start_kernel(python, kernel_env(cpu, python), cwd=self.path.parent,
-                                   timeout=self.config.option.nbval_kernel_startup_timeout)
-        self.setup_sanitize_files()
+def detected_level() -> Level | None:
+    """This machine's level, None if it is not x86-64 (or its flags cannot be read)."""
+    if not X86:
+        return None
+    flags = cpu_flags()
+    return level_of(flags) if flags is not None else None
 
 
-def kernel_env(cpu: Cpu, python: Path) -> dict[str, str]:
-    """The environment of a kernel under ``cpu``'s numeric kernels, run by ``python``."""
-    env = dict(os.environ)
-    if cpu.binder:  # nothing of pytest's environment may leak into Binder's
-        env = {k: v for k, v in env.items() if not k.startswith(("VIRTUAL_ENV", "PYTHON"))}
-        env["PATH"] = f"{python.parent}{os.pathsep}{env.get('PATH', '')}"
-    if X86:  # elsewhere the machine's own kernels already differ from the executing one's
-        env["XLA_FLAGS"] = f"--xla_cpu_max_isa={cpu.xla_max_isa}"
-        env["NPY_DISABLE_CPU_FEATURES"] = cpu.npy_disable
-    env["BNPAPER_JAX_CACHE"] = ""  # bnpaper's switch (src/bnpaper/autodiff.py) ...
+def host_level(environ=os.environ) -> tuple[Level | None, bool]:
+    """The level this run acts as, and whether it is simulated (``BNPAPER_HOST_LEVEL``)."""
+    real = detected_level()
+    wanted = environ.get(LEVER, "")
+    if not wanted:
+        return real, False
+    if wanted not in BY_NAME:
+        raise SystemExit(f"{LEVER}={wanted}: not a level; known: {', '.join(BY_NAME)}")
+    if real is None or LEVELS.index(BY_NAME[wanted]) < LEVELS.index(real):
+        raise SystemExit(f"{LEVER}={wanted}: this machine cannot act as it (it is "
+                         f"{real.name if real else 'not a known x86-64 level'})")
+    return BY_NAME[wanted], BY_NAME[wanted] != real
+
+
+@dataclass(frozen=True)
+class Pass:
+    """One nbval run over the notebooks."""
+
+    name: str  # "binder" or "other"
+    level: Level | None  # None: the host's own kernels
+    binder: bool
+
+    def describe(self) -> str:
+        where = "the Binder environment (.venv-binder)" if self.binder else ".venv"
+        kernels = (f"an {self.level.name.upper()} machine's kernels ({self.level.about})"
+                   if self.level else "this host's own kernels (no older level to go to)")
+        return f"nbval in {where}, under {kernels}"
+
+
+def passes(host: Level | None) -> list[Pass]:
+    """The notebook passes of ``make test`` on a host of level ``host`` (None: not x86-64).
+
+    Each uses kernels the host would not pick by itself: the two nearest older levels, the
+    Binder environment under the nearest. With one older level, one pass; with none, the
+    Binder pass in the host's own kernels, so every notebook still runs once."""
+    older = list(LEVELS[LEVELS.index(host) + 1:]) if host else []
+    if not older:
+        return [Pass("binder", None, binder=True)]
+    return [Pass("binder", older[0], binder=True)] + [Pass("other", lv, False) for lv in older[1:2]]
+
+
+def level_env(level: Level | None, environ) -> dict[str, str]:
+    """``environ`` with ``level``'s numeric kernels (the host's own if None) and no JAX
+    persistent compilation cache."""
+    env = dict(environ)
+    if level is not None:
+        xla = re.sub(r"--xla_cpu_max_isa=\S*", "", env.get("XLA_FLAGS", "")).split()
+        env["XLA_FLAGS"] = " ".join([*xla, f"--xla_cpu_max_isa={level.xla_isa}"])
+        if level.npy_disable:
+            env["NPY_DISABLE_CPU_FEATURES"] = " ".join(level.npy_disable)
+        else:
+            env.pop("NPY_DISABLE_CPU_FEATURES", None)
+    env["BNPAPER_JAX_CACHE"] = ""  # bnpaper's switch (src/bnpaper) ...
     env["JAX_ENABLE_COMPILATION_CACHE"] = "false"  # ... and JAX's own, whatever else is set
     env.pop("JAX_COMPILATION_CACHE_DIR", None)
     return env
 
 
-class _OneKernelSpec(KernelSpecManager):
-    def __init__(self, spec: KernelSpec):
-        super().__init__()
-        self.spec = spec
-
-    def get_kernel_spec(self, kernel_name):
-        return self.spec
+def host_env(environ=os.environ) -> dict[str, str]:
+    """The environment of this run's own processes: unchanged on a real host; a simulated
+    host's kernels (and no JAX cache) under ``BNPAPER_HOST_LEVEL``."""
+    level, simulated = host_level(environ)
+    return level_env(level, environ) if simulated else dict(environ)
 
 
-@retrying
-def start_kernel(python: Path, env: dict[str, str], cwd: Path, timeout: float) -> RunningKernel:
-    """An IPython kernel run by ``python`` with exactly ``env``, as nbval's RunningKernel."""
-    spec = KernelSpec(argv=[str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-                      display_name=f"Python ({python})", language="python")
-    km = KernelManager(kernel_name="bnpaper-other-cpu", kernel_spec_manager=_OneKernelSpec(spec))
-    with open(os.devnull, "w") as devnull:
-        km.start_kernel(env=env, cwd=str(cwd), stderr=devnull)
-    kc = km.client()
-    kc.start_channels()
-    try:
-        kc.wait_for_ready(timeout=timeout)
-    except RuntimeError:
-        kc.stop_channels()
-        km.shutdown_kernel()
-        raise
-    kernel = RunningKernel.__new__(RunningKernel)  # nbval's class, minus how it starts
-    kernel.km, kernel.kc = km, kc
-    kernel._ensure_iopub_up()
-    return kernel
+def notice(*lines: str) -> None:
+    """A message no one can miss in make's output."""
+    bar = "#" * 88
+    print("\n".join([bar, *(f"#  {line}" for line in lines), bar]), file=sys.stderr, flush=True)
 
 
 # --- The Binder environment ---------------------------------------------------------------
 
+def binder_spec() -> dict:
+    return yaml.safe_load((ROOT / "environment.yml").read_text())
+
+
 def binder_requirements() -> list[str]:
     """environment.yml's pip pins: all that Binder installs besides Python itself."""
-    spec = yaml.safe_load((ROOT / "environment.yml").read_text())
-    pip = [d for d in spec["dependencies"] if isinstance(d, dict) and "pip" in d]
+    pip = [d for d in binder_spec()["dependencies"] if isinstance(d, dict) and "pip" in d]
     if len(pip) != 1:
         raise ValueError("environment.yml needs exactly one pip: section")
     return pip[0]["pip"]
 
 
-def declarations_hash() -> str:
-    """What .venv-binder is made from: environment.yml and the package's own declaration
-    (pyproject.toml's [project] and [build-system], less the extras and the tool settings,
-    which Binder does not install)."""
+def binder_python_version() -> str:
+    """The Python version environment.yml pins (``python=3.11`` -> ``3.11``)."""
+    for dep in binder_spec()["dependencies"]:
+        if isinstance(dep, str) and re.fullmatch(r"python\s*=+\s*[\d.]+", dep):
+            return re.split(r"=+", dep)[-1].strip()
+    raise ValueError("environment.yml pins no python=X.Y")
+
+
+def version_of(python: str) -> str | None:
+    """``X.Y`` of the interpreter ``python``, None if it does not run."""
+    try:
+        out = subprocess.run([python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                             capture_output=True, text=True, timeout=60)
+    except OSError:
+        return None
+    return out.stdout.strip() if out.returncode == 0 else None
+
+
+def binder_base_python() -> tuple[str, str]:
+    """The interpreter to build .venv-binder from, and its version: ``pythonX.Y`` on PATH for
+    environment.yml's X.Y; failing that this one, with a loud notice."""
+    wanted = binder_python_version()
+    found = shutil.which(f"python{wanted}")
+    if found and version_of(found) == wanted:
+        return found, wanted
+    used = "%d.%d" % sys.version_info[:2]
+    notice(f"THE BINDER CHECK DOES NOT RUN BINDER'S PYTHON: environment.yml pins "
+           f"python={wanted},", f"but no python{wanted} is on PATH. .venv-binder is built "
+           f"from Python {used} ({sys.executable}) instead.",
+           f"Install Python {wanted} (e.g. apt-get install python{wanted} python{wanted}-venv, "
+           "or pyenv) and run make test again.")
+    return sys.executable, used
+
+
+def declarations_hash(python_version: str) -> str:
+    """What .venv-binder is made from: environment.yml, the Python it was built with, and
+    the package's own declaration (pyproject.toml's [project] and [build-system], less the
+    extras and the tool settings, which Binder does not install)."""
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
     package = {k: pyproject[k] for k in ("project", "build-system")}
     package["project"] = {k: v for k, v in package["project"].items()
                           if k != "optional-dependencies"}
     text = (ROOT / "environment.yml").read_text() + json.dumps(package, sort_keys=True)
-    text += str(ROOT)  # where the editable install points
+    text += str(ROOT) + python_version  # where the editable install points; which Python
     return hashlib.sha256(text.encode()).hexdigest()
 
 
 def binder_python() -> Path:
-    """The Python of .venv-binder, (re)built when environment.yml or pyproject.toml changed.
+    """The Python of .venv-binder, (re)built when what it is made from changed.
 
-    A fresh virtual environment with environment.yml's pip pins, then
-    ``pip install --no-deps -e .`` as ``postBuild`` does: no pytest, nbval or jupyter-book.
-    A file lock lets several pytest-xdist workers ask at once.
+    A fresh virtual environment from environment.yml's Python, its pip pins, then
+    ``pip install --no-deps -e .`` as ``postBuild`` does (no pytest, nbval or jupyter-book),
+    and the kernelspec ``bnpaper-binder`` (ipykernel's own ``install``) that nbval is told to
+    use. A file lock lets several processes ask at once.
     """
     python = BINDER_ENV / "bin" / "python"
     stamp = BINDER_ENV / ".declarations"
@@ -258,65 +262,93 @@ def binder_python() -> Path:
     lock_path.parent.mkdir(exist_ok=True)
     with open(lock_path, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (python.exists() and stamp.exists() and stamp.read_text() == declarations_hash()):
-            venv.EnvBuilder(clear=True, with_pip=True).create(BINDER_ENV)
+        current = python.exists() and stamp.exists() and version_of(str(python))
+        if not (current and stamp.read_text() == declarations_hash(current)):
+            base, version = binder_base_python()
+            print(f"building .venv-binder (Python {version}, environment.yml's pins; "
+                  "a few minutes)", file=sys.stderr, flush=True)
+            subprocess.run([base, "-m", "venv", "--clear", str(BINDER_ENV)], check=True)
             pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
             subprocess.run([*pip, *binder_requirements()], check=True)
             subprocess.run([*pip, "--no-deps", "-e", str(ROOT)], check=True)  # as postBuild
-            stamp.write_text(declarations_hash())
+            subprocess.run([str(python), "-m", "ipykernel", "install", "--prefix",
+                            str(BINDER_ENV), "--name", BINDER_KERNEL, "--display-name",
+                            "Python (bnpaper, Binder environment)"], check=True,
+                           stdout=subprocess.DEVNULL)
+            stamp.write_text(declarations_hash(version))
+        elif version_of(str(python)) != binder_python_version():
+            binder_base_python()  # says loudly which Python it is built from
     return python
 
 
-# --- nbval's comparison, and scheduling under pytest-xdist ---------------------------------
-
-def pytest_collectstart(collector):
-    if isinstance(collector, IPyNbFile):
-        collector.skip_compare += GLUED_IMAGES
-
-
-def pytest_collection_modifyitems(config, items):
-    """The notebooks first, the other-CPU runs (no JAX cache, so the longest) before the rest;
-    with ``--other-cpus-only`` nbval's own (native) runs are deselected.
-
-    Under pytest-xdist, starting the longest units of work first keeps both workers busy until
-    the end, the short unit tests filling the gaps (see ``NotebookScheduling``).
-    """
-    notebooks = [item for item in items if isinstance(item, IPyNbCell)]
-    rest = [item for item in items if not isinstance(item, IPyNbCell)]
-    if config.getoption("other_cpus_only", False) and other_cpus(config):
-        native = [i for i in notebooks if not isinstance(i.parent, OtherCpuNotebook)]
-        notebooks = [i for i in notebooks if isinstance(i.parent, OtherCpuNotebook)]
-        config.hook.pytest_deselected(items=native)
-    items[:] = sorted(notebooks, key=lambda i: _cost_rank(i.parent)) + rest
+def binder_env(environ) -> dict[str, str]:
+    """``environ`` for a pytest whose kernels run in .venv-binder: nothing of .venv leaks in,
+    and .venv-binder's kernelspec is found first."""
+    env = {k: v for k, v in environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHON"))}
+    env["PATH"] = os.pathsep.join([str(BINDER_ENV / "bin"), env.get("PATH", "")])
+    env["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in [str(BINDER_ENV / "share" / "jupyter"), env.get("JUPYTER_PATH", "")] if p)
+    return env
 
 
-def _cost_rank(notebook) -> tuple[int, str]:
-    return (0 if isinstance(notebook, OtherCpuNotebook) else 1, notebook.nodeid)
+# --- The passes as commands ---------------------------------------------------------------
+
+PASS_NAMES = ("units", "binder", "other", "native")
 
 
-class NotebookScheduling:
-    """pytest-xdist's ``load``, except that a notebook's cells go to one worker, in order.
+def command(name: str, args: list[str], environ=os.environ) -> tuple[list[str], dict] | None:
+    """The pytest command line and environment of pass ``name``; None if this host has no
+    such pass. Prints what runs (and, for a pass that does not run, why)."""
+    host, simulated = host_level(environ)
+    as_host = (f"this machine acting as an {host.name.upper()} host ({LEVER}={host.name})"
+               if simulated else f"an {host.name.upper()} host" if host else
+               f"a {platform.machine()} host (no x86-64 level)")
+    pytest = [sys.executable, "-m", "pytest"]
+    if name == "units":
+        print(f"unit tests on {as_host}", file=sys.stderr, flush=True)
+        return [*pytest, *args], host_env(environ)
+    if name == "native":
+        print(f"nbval in .venv on {as_host}, in its own kernels", file=sys.stderr, flush=True)
+        return [*pytest, "--nbval", "--nbval-current-env", *args], host_env(environ)
+    chosen = {p.name: p for p in passes(host)}
+    if name not in chosen:
+        older = [p.level.name.upper() for p in passes(host) if p.level]
+        notice(f"NOTEBOOK PASS '{name}' DOES NOT RUN on {as_host}:",
+               f"it has {len(older)} older level ({', '.join(older) or 'none'}), "
+               "run by the Binder pass; see README, Tests.")
+        return None
+    this = chosen[name]
+    print(f"{this.describe()}; on {as_host}", file=sys.stderr, flush=True)
+    env = level_env(this.level, host_env(environ))
+    if this.binder:
+        binder_python()
+        return ([*pytest, "--nbval", "--nbval-kernel-name", BINDER_KERNEL, *args],
+                binder_env(env))
+    return [*pytest, "--nbval", "--nbval-current-env", *args], env
 
-    nbval runs a notebook's cells in one kernel, one after the other; xdist's default would
-    spread them over the workers. Every other test is its own unit of work, and the units go
-    out in collection order (see ``pytest_collection_modifyitems``). xdist's ``loadgroup``
-    would do this with marks, but xdist 3.8 cannot rename pytest 9.2's items.
-    """
 
-    @staticmethod
-    def scope(nodeid: str) -> str:
-        head = nodeid.split("::", 1)[0]
-        return head if head.endswith(".ipynb") or ".ipynb[" in head else nodeid
+def main(argv: list[str]) -> int:
+    if not argv:
+        host, simulated = host_level()
+        print(f"host level: {host.name if host else None}"
+              + (f" (simulated: {LEVER})" if simulated else ""))
+        for p in passes(host):
+            print(f"  {p.name}: {p.describe()}")
+        return 0
+    if argv[0] == "levels":  # the levels this machine can act as (make test-hosts)
+        real = detected_level()
+        print(" ".join(lv.name for lv in LEVELS[LEVELS.index(real):]) if real else "")
+        return 0
+    if argv[0] != "run" or len(argv) < 2 or argv[1] not in PASS_NAMES:
+        print(__doc__.split("\n\n")[0], file=sys.stderr)
+        print(f"PASS: one of {', '.join(PASS_NAMES)}", file=sys.stderr)
+        return 2
+    found = command(argv[1], argv[2:])
+    if found is None:
+        return 0
+    cmd, env = found
+    return subprocess.run(cmd, env=env).returncode
 
-    def pytest_xdist_make_scheduler(self, config, log):
-        from xdist.scheduler import LoadScopeScheduling
 
-        if config.getvalue("dist") != "load":
-            return None
-
-        class Scheduling(LoadScopeScheduling):
-            def _split_scope(self, nodeid: str) -> str:
-                return NotebookScheduling.scope(nodeid)
-
-        config.option.loadscopereorder = False  # keep the order set above
-        return Scheduling(config, log)
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,163 +1,200 @@
-"""The portability check (tests/portability.py) changes the numeric kernels, and catches a
-chapter whose outputs depend on them.
+"""The portability check (tests/portability.py) runs each notebook under numeric kernels this
+host would not pick by itself, and catches a chapter whose outputs depend on them.
 
-`make test` runs nbval over book/ under two other CPUs' kernels (``--other-cpus`` and
-``--other-cpus-only`` in pyproject.toml's addopts), not again natively: the stored outputs
-are the native run's. These tests show that the other-CPU kernels really differ from the
-native ones, and that the check fails on an output that shows the last bits of a float, on
-this machine as on any other.
+The probe test runs the very passes ``make test`` runs (``python -m tests.portability run
+binder|other``) on a throwaway notebook that prints floats at full precision, and asserts
+what this host can show: every pass under an older level fails the JIT-compiled cell, and
+the numpy cell wherever numpy's SIMD level differs too. ``make test-hosts`` (or
+``BNPAPER_HOST_LEVEL=avx2 make test``) repeats it with this machine acting as each older host.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
-import shlex
+import shutil
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from .portability import CPUS, ROOT, X86, binder_python, kernel_env, start_kernel
+from . import portability as P
 
-DEFAULT_CPUS = ("binder-avx2", "avx")
-
-
-def addopts() -> list[str]:
-    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    return shlex.split(config["tool"]["pytest"]["ini_options"]["addopts"])
+AVX512, AVX2, AVX, SSE42 = P.LEVELS
 
 
-def test_pytest_runs_the_portability_check_by_default():
-    assert f"--other-cpus={','.join(DEFAULT_CPUS)}" in addopts()
-    assert {"--nbval", "--nbval-current-env", "--other-cpus-only"} <= set(addopts())
+# --- Which levels, for which host ---------------------------------------------------------
+
+SKYLAKE_X = {"sse4_2", "popcnt", "avx", "avx2", "fma", "bmi1", "bmi2", "f16c", "avx512f",
+             "avx512bw", "avx512cd", "avx512dq", "avx512vl"}
+ZEN3 = SKYLAKE_X - {f for f in SKYLAKE_X if f.startswith("avx512")}
+SANDY_BRIDGE = {"sse4_2", "popcnt", "avx"}
+NEHALEM = {"sse4_2", "popcnt"}
 
 
-def run_in_kernel(cpu: str, code: str) -> str:
-    """What ``code`` prints in a kernel started as the portability check starts it."""
-    python = binder_python() if CPUS[cpu].binder else Path(sys.executable)
-    kernel = start_kernel(python, kernel_env(CPUS[cpu], python), cwd=ROOT, timeout=60)
-    try:
-        msg_id = kernel.execute_cell_input(code, allow_stdin=False)
-        kernel.await_reply(msg_id, timeout=120)
-        text = []
-        while True:
-            msg = kernel.get_message(stream="iopub", timeout=10)
-            if msg["parent_header"].get("msg_id") != msg_id:
-                continue
-            if msg["msg_type"] == "stream":
-                text.append(msg["content"]["text"])
-            elif msg["msg_type"] == "error":
-                raise AssertionError("\n".join(msg["content"]["traceback"]))
-            elif msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-                return "".join(text)
-    finally:
-        kernel.stop()
+@pytest.mark.parametrize(("flags", "level"), [
+    (SKYLAKE_X, AVX512), (ZEN3, AVX2), (ZEN3 - {"fma"}, AVX), (SANDY_BRIDGE, AVX),
+    (NEHALEM, SSE42), ({"sse2", "ssse3"}, None)])
+def test_the_host_level_comes_from_its_cpu_flags(flags, level):
+    assert P.level_of(frozenset(flags)) == level
 
 
-NUMPY_DISPATCH = """
-import json, numpy as np
-mu = np._core._multiarray_umath
-print(json.dumps({"dispatch": mu.__cpu_dispatch__, "features": mu.__cpu_features__}))
-"""
+def levels(host):
+    return [(p.name, p.level, p.binder) for p in P.passes(host)]
 
 
-KERNEL_STATE = """
-import json, os, numpy as np, bnpaper.autodiff as ad
-mu = np._core._multiarray_umath
-jax = ad.jax_x64()
-print(json.dumps({"dispatch": mu.__cpu_dispatch__, "features": mu.__cpu_features__,
-                  "xla_flags": os.environ.get("XLA_FLAGS"),
-                  "cache": [jax.config.jax_enable_compilation_cache,
-                            jax.config.jax_compilation_cache_dir]}))
-"""
+def test_the_passes_use_older_levels_than_the_host_the_binder_pass_the_nearest():
+    assert levels(AVX512) == [("binder", AVX2, True), ("other", AVX, False)]
+    assert levels(AVX2) == [("binder", AVX, True), ("other", SSE42, False)]
+    assert levels(AVX) == [("binder", SSE42, True)]  # numpy is at its baseline already
+    # no older level (or not x86-64): every notebook still runs once, against stored outputs
+    assert levels(SSE42) == levels(None) == [("binder", None, True)]
 
 
-@pytest.mark.skipif(not X86, reason="the other CPUs' kernels are x86-64's")
-@pytest.mark.parametrize("cpu", CPUS)
-def test_other_cpu_kernel_has_other_numeric_kernels_and_no_jax_cache(cpu):
-    state = json.loads(run_in_kernel(cpu, KERNEL_STATE))
-    disabled = CPUS[cpu].npy_disable.split()
-    # numpy ignores a name it does not dispatch on (only an ImportWarning): every name counts
-    assert set(disabled) <= set(state["dispatch"]), (disabled, state["dispatch"])
-    assert not any(state["features"][name] for name in disabled)
-    assert state["xla_flags"] == f"--xla_cpu_max_isa={CPUS[cpu].xla_max_isa}"
-    assert state["cache"] == [False, None]
+def test_each_level_leaves_out_the_newer_numeric_kernels_and_the_jax_cache():
+    env = P.level_env(AVX, {"XLA_FLAGS": "--xla_force_host_platform_device_count=1 "
+                                         "--xla_cpu_max_isa=AVX512", "JAX_COMPILATION_CACHE_DIR": "/c"})
+    assert env["XLA_FLAGS"] == "--xla_force_host_platform_device_count=1 --xla_cpu_max_isa=AVX"
+    assert env["NPY_DISABLE_CPU_FEATURES"] == "X86_V3 X86_V4 AVX512_ICL AVX512_SPR"
+    assert (env["BNPAPER_JAX_CACHE"], env["JAX_ENABLE_COMPILATION_CACHE"]) == ("", "false")
+    assert "JAX_COMPILATION_CACHE_DIR" not in env
+    assert P.level_env(AVX2, {})["NPY_DISABLE_CPU_FEATURES"] == "X86_V4 AVX512_ICL AVX512_SPR"
 
 
-# A throwaway chapter: cell 1 prints a float at full precision from numpy's SIMD code,
-# cell 2 from a JIT-compiled reduction; both last digits move with the CPU here (measured on
-# the AVX-512 machine the book is executed on). Cell 3 prints cell 1's value rounded.
+@pytest.mark.skipif(P.detected_level() is None, reason="not an x86-64 host with /proc/cpuinfo")
+def test_the_lever_makes_this_machine_act_as_an_older_host_never_a_newer_one():
+    real = P.detected_level()
+    assert P.host_level({}) == (real, False)
+    assert P.host_level({P.LEVER: real.name}) == (real, False)
+    for older in P.LEVELS[P.LEVELS.index(real) + 1:]:
+        assert P.host_level({P.LEVER: older.name}) == (older, True)
+        assert P.host_env({P.LEVER: older.name})["XLA_FLAGS"].endswith(older.xla_isa)
+    for newer in P.LEVELS[:P.LEVELS.index(real)]:
+        with pytest.raises(SystemExit, match="cannot act as it"):
+            P.host_level({P.LEVER: newer.name})
+    with pytest.raises(SystemExit, match="not a level"):
+        P.host_level({P.LEVER: "avx3"})
+
+
+# --- The probe ------------------------------------------------------------------------------
+
+# Cell 0 records, for the test, what the kernel runs with (public interfaces only: numpy's
+# show_config and numpy.lib.introspect, JAX's config). Cell 1 prints floats at full precision from numpy's
+# SIMD code: cbrt moves between X86_V4 and X86_V3, tanh between X86_V3 and the baseline.
+# Cell 2 from JIT-compiled code: the first value moves from AVX-512 to AVX2 to AVX (FMA), the
+# second (a 16x64x16 product: XLA's tiling follows the vector width) from AVX2 to AVX to
+# SSE4.2 (measured on this AVX-512 machine). Cell 3 prints cell 1's values rounded: it passes.
+# Cell 4 shows a glued figure, stored with other bytes: nbval skips it (conftest.py).
+STATE = """\
+import importlib.util, json, os, sys
+import numpy as np
+from numpy.lib.introspect import opt_func_info
+import jax
+jax.config.update('jax_enable_x64', True)
+jax.config.update('jax_platforms', 'cpu')
+simd = np.show_config(mode='dicts')['SIMD Extensions']
+info = [v for f in opt_func_info().values() for v in f.values()]
+state = {'executable': sys.executable, 'xla_flags': os.environ.get('XLA_FLAGS', ''),
+         'found': simd.get('found', []),
+         'dispatch': simd.get('found', []) + simd.get('not found', []),
+         'current': sorted({v['current'] for v in info}),
+         'jax_cache': jax.config.jax_enable_compilation_cache,
+         'bnpaper_cache': os.environ.get('BNPAPER_JAX_CACHE'),
+         'pytest': importlib.util.find_spec('pytest') is not None}
+if os.environ.get('BNPAPER_PROBE_STATE'):
+    with open(os.environ['BNPAPER_PROBE_STATE'], 'w') as f:
+        json.dump(state, f)"""
 PROBE = [
-    "import jax, jax.numpy as jnp, numpy as np\n"
-    "jax.config.update('jax_enable_x64', True)\n"
-    "jax.config.update('jax_platforms', 'cpu')\n"
+    STATE,
+    "import jax.numpy as jnp\n"
     "rng = np.random.default_rng(0)\n"
     "x = rng.standard_normal(4096)\n"
-    "a = rng.standard_normal((3, 4)), rng.standard_normal((4, 4)), "
-    "rng.standard_normal((4, 4)), rng.standard_normal(4)",
-    "print(repr(float(np.sum(np.cbrt(x)))))",
+    "print(repr(float(np.sum(np.cbrt(x)))), repr(float(np.sum(np.tanh(x)))))",
+    "a = (rng.standard_normal((3, 4)), rng.standard_normal((4, 4)),\n"
+    "     rng.standard_normal((4, 4)), rng.standard_normal(4))\n"
+    "b = rng.standard_normal((16, 64)), rng.standard_normal((64, 16))\n"
     "@jax.jit\n"
     "def f(x, w1, w2, v):\n"
     "    h = jnp.tanh(x @ w1)\n"
     "    h = jnp.tanh((h - h.mean(0)) / jnp.sqrt(h.var(0) + 1e-5) @ w2)\n"
     "    return jnp.sum(h @ v)\n"
-    "print(repr(float(f(*a))))",
-    "print(f'{float(np.sum(np.cbrt(x))):.6f}')",
+    "g = jax.jit(lambda p, q: jnp.sum(jnp.tanh(p @ q)))\n"
+    "print(repr(float(f(*a))), repr(float(g(*b))))",
+    "print(f'{float(np.sum(np.cbrt(x))):.6f} {float(np.sum(np.tanh(x))):.6f}')",
+    "from IPython.display import display\n"
+    "display({'application/papermill.record/image/png': 'iVBORw0KGgo='}, raw=True)",
 ]
+NUMPY_CELL, JIT_CELL = 1, 2
 
 
-@pytest.mark.skipif(not X86, reason="the cells' last digits were measured on x86-64")
-def test_the_check_fails_on_a_chapter_whose_outputs_depend_on_the_cpu(tmp_path):
+def numpy_rank(level: P.Level | None) -> int:
+    """How many of numpy's dispatch levels ``level`` leaves out (numpy's own choice: 0)."""
+    return len({"X86_V4", "X86_V3"} & set(level.npy_disable)) if level else 0
+
+
+def expected_failures(host: P.Level | None, this: P.Pass) -> set[int]:
+    """The probe cells that pass ``this`` must fail on a host of level ``host``: the JIT cell
+    under any older level; the numpy cell where numpy's level is older too."""
+    if this.level is None or host is None:
+        return set()
+    numpy_older = numpy_rank(this.level) > numpy_rank(host)
+    return {JIT_CELL} | ({NUMPY_CELL} if numpy_older else set())
+
+
+def write_probe(folder: Path) -> Path:
+    """The probe, executed in this run's own kernels (a simulated host's under the lever),
+    with cell 4's stored figure replaced by other bytes."""
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in PROBE])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}
+    env = {k: v for k, v in P.host_env().items() if k != "BNPAPER_PROBE_STATE"}
     NotebookClient(nb, timeout=120, kernel_name="python3",
-                   resources={"metadata": {"path": str(tmp_path)}}).execute()
-    path = tmp_path / "probe.ipynb"
+                   resources={"metadata": {"path": str(folder)}}).execute(env=env)
+    [figure] = nb.cells[4].outputs
+    figure["data"]["application/papermill.record/image/png"] = "iVBORw0KGgoAAAA="
+    path = folder / "probe.ipynb"
     nbformat.write(nb, path)
-    (tmp_path / "pytest.ini").write_text("[pytest]\n")
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "tests.portability", "-p", "no:cacheprovider",
-         "-p", "no:xdist", "-c", str(tmp_path / "pytest.ini"), "--rootdir", str(tmp_path),
-         "--nbval", "--nbval-current-env", f"--other-cpus={','.join(DEFAULT_CPUS)}",
-         "--other-cpus-only", "-rf", "-q", str(path)], cwd=ROOT, capture_output=True, text=True)
-    failed = set(re.findall(r"^FAILED \S*?(probe\.ipynb\S*::Cell \d)", result.stdout, flags=re.M))
-    expected = {f"probe.ipynb[{cpu}]::Cell {cell}" for cpu in DEFAULT_CPUS for cell in (1, 2)}
-    assert failed == expected, result.stdout[-4000:]
-    # the native run (the 4 cells as executed here) is left out, not run and passed
-    assert (f"{len(expected)} failed, {4 * 2 - len(expected)} passed, 4 deselected"
-            in result.stdout), result.stdout[-4000:]
+    (folder / "pytest.ini").write_text("[pytest]\n")
+    shutil.copy(P.ROOT / "conftest.py", folder / "conftest.py")  # skips glued figures
+    return path
 
 
-def test_a_kernel_that_dies_at_start_is_started_again_but_not_forever():
-    from .portability import KERNEL_START_ATTEMPTS, retrying
+def test_the_check_fails_on_a_chapter_whose_outputs_depend_on_the_cpu(tmp_path):
+    host, _ = P.host_level()
+    path = write_probe(tmp_path)
+    runs = {}
+    for this in P.passes(host):  # side by side, as make test runs them
+        env = dict(os.environ, BNPAPER_PROBE_STATE=str(tmp_path / f"{this.name}.json"))
+        runs[this] = subprocess.Popen(
+            [sys.executable, "-m", "tests.portability", "run", this.name, "-p", "no:xdist",
+             "-c", str(tmp_path / "pytest.ini"), "--rootdir", str(tmp_path), "-rf", "-q",
+             str(path)], cwd=P.ROOT, env=env, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True)
+    for this, run in runs.items():
+        out = run.communicate(timeout=600)[0]
+        failed = {int(c) for c in re.findall(r"^FAILED \S*probe\.ipynb::Cell (\d)", out, re.M)}
+        expected = expected_failures(host, this)
+        assert failed == expected, (this, out[-4000:])
+        assert f"{len(expected)} failed" in out or not expected, out[-4000:]
+        assert f"{len(PROBE) - len(expected)} passed" in out, out[-4000:]
+        check_kernel_state(this, json.loads((tmp_path / f"{this.name}.json").read_text()))
 
-    calls = []
 
-    def dies_then_starts(n_deaths):
-        def start():
-            calls.append(1)
-            if len(calls) <= n_deaths:
-                raise RuntimeError("Kernel died before replying to kernel_info")
-            return "kernel"
-        return start
-
-    assert retrying(dies_then_starts(KERNEL_START_ATTEMPTS - 1))() == "kernel"
-    calls.clear()
-    with pytest.raises(RuntimeError, match="died before replying"):
-        retrying(dies_then_starts(KERNEL_START_ATTEMPTS))()
-    assert len(calls) == KERNEL_START_ATTEMPTS
-    calls.clear()
-
-    def other_error():
-        calls.append(1)
-        raise RuntimeError("Kernel didn't respond in 60 seconds")
-
-    with pytest.raises(RuntimeError, match="respond"):
-        retrying(other_error)()
-    assert len(calls) == 1  # only a death at start is retried
+def check_kernel_state(this: P.Pass, state: dict) -> None:
+    """The kernel of ``this`` ran where and with what the pass says."""
+    if this.level is not None:
+        assert state["xla_flags"].split()[-1] == f"--xla_cpu_max_isa={this.level.xla_isa}"
+        # numpy ignores a name it does not dispatch on (only an ImportWarning): each counts
+        assert set(this.level.npy_disable) <= set(state["dispatch"]), state["dispatch"]
+        assert not set(this.level.npy_disable) & set(state["found"]), state["found"]
+        assert not set(this.level.npy_disable) & set(state["current"]), state["current"]
+    assert (state["jax_cache"], state["bnpaper_cache"]) == (False, "")
+    if this.binder:  # Binder's environment: its own Python, no test tools
+        assert Path(state["executable"]).parent == P.BINDER_ENV / "bin"
+        assert not state["pytest"]
+    else:
+        assert Path(state["executable"]) == Path(sys.executable)
