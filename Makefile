@@ -18,6 +18,7 @@ help:
 	@echo "make execute  re-execute every notebook in place from a fresh kernel (NB=relu: one)"
 	@echo "make lint     ruff over src/, tests/ and the notebooks (79 columns)"
 	@echo "make bench    time make test against one serial nbval pass, the build; size the site"
+	@echo "make pdf      build the book as one PDF, _build/pdf/bnpaper.pdf (needs TeX: README)"
 
 # The environment: rebuilt whenever pyproject.toml (the one place pins live) changes.
 $(STAMP): pyproject.toml
@@ -28,6 +29,27 @@ $(STAMP): pyproject.toml
 
 book: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
+
+# make pdf: the whole book as one PDF, _build/pdf/bnpaper.pdf, from the same sources: Jupyter
+# Book's LaTeX builder (Sphinx warnings are errors), then XeLaTeX through latexmk, which fails
+# on an undefined reference or citation (-Werror). Its own build tree (_build/pdf-build), so
+# it can run beside make book. A copy already in the HTML book (_build/html/bnpaper.pdf,
+# linked from every page once the PDF exists at `make book`) is refreshed too. Needs TeX
+# (README); .ci/run installs it.
+.PHONY: pdf test-pdf
+PDF_BUILD := _build/pdf-build
+PDF_LATEX := $(PDF_BUILD)/_build/latex
+pdf: $(STAMP)
+	$(BIN)/jupyter-book build . --builder latex --path-output $(PDF_BUILD) -W -n --keep-going -q
+	@mkdir -p _build/pdf
+	$(MAKE) --no-print-directory -C $(PDF_LATEX) all-pdf LATEXMKOPTS="-Werror -silent" \
+	  LATEXOPTS="-interaction=nonstopmode -halt-on-error -file-line-error" \
+	  || { grep -A8 -E '^[^ ]*:[0-9]+: |^! ' $(PDF_LATEX)/bnpaper.log | head -40; \
+	       grep -E 'undefined|multiply defined' $(PDF_LATEX)/bnpaper.log | head -20; exit 1; }
+	cp $(PDF_LATEX)/bnpaper.pdf _build/pdf/.bnpaper.pdf && mv _build/pdf/.bnpaper.pdf _build/pdf/bnpaper.pdf
+	@if [ -f _build/html/bnpaper.pdf ]; then cp _build/pdf/bnpaper.pdf _build/html/.bnpaper.pdf \
+	  && mv _build/html/.bnpaper.pdf _build/html/bnpaper.pdf; fi
+	@echo "PDF: _build/pdf/bnpaper.pdf ($$(pdfinfo _build/pdf/bnpaper.pdf 2>/dev/null | grep Pages))"
 
 # make test: every check, as separate ordinary pytest (and tool) runs side by side on two job
 # slots, the longest first; each prints its report when it ends (GNU make >= 4: --output-sync).
