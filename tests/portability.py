@@ -226,7 +226,7 @@ def binder_base_python() -> tuple[str, str]:
     found = shutil.which(f"python{wanted}")
     if found and version_of(found) == wanted:
         return found, wanted
-    used = "%d.%d" % sys.version_info[:2]
+    used = "{}.{}".format(*sys.version_info[:2])
     notice(f"THE BINDER CHECK DOES NOT RUN BINDER'S PYTHON: environment.yml pins "
            f"python={wanted},", f"but no python{wanted} is on PATH. .venv-binder is built "
            f"from Python {used} ({sys.executable}) instead.",

@@ -17,8 +17,14 @@ from __future__ import annotations
 import json
 import subprocess
 
-from .portability import (BINDER_ENV, BINDER_KERNEL, binder_python, binder_python_version,
-                          binder_requirements, version_of)
+from .portability import (
+    BINDER_ENV,
+    BINDER_KERNEL,
+    binder_python,
+    binder_python_version,
+    binder_requirements,
+    version_of,
+)
 
 
 def test_binder_environment_lacks_the_development_tools():

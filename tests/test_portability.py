@@ -57,7 +57,8 @@ def test_the_passes_use_older_levels_than_the_host_the_binder_pass_the_nearest()
 
 def test_each_level_leaves_out_the_newer_numeric_kernels_and_the_jax_cache():
     env = P.level_env(AVX, {"XLA_FLAGS": "--xla_force_host_platform_device_count=1 "
-                                         "--xla_cpu_max_isa=AVX512", "JAX_COMPILATION_CACHE_DIR": "/c"})
+                                         "--xla_cpu_max_isa=AVX512",
+                            "JAX_COMPILATION_CACHE_DIR": "/c"})
     assert env["XLA_FLAGS"] == "--xla_force_host_platform_device_count=1 --xla_cpu_max_isa=AVX"
     assert env["NPY_DISABLE_CPU_FEATURES"] == "X86_V3 X86_V4 AVX512_ICL AVX512_SPR"
     assert (env["BNPAPER_JAX_CACHE"], env["JAX_ENABLE_COMPILATION_CACHE"]) == ("", "false")
@@ -83,8 +84,9 @@ def test_the_lever_makes_this_machine_act_as_an_older_host_never_a_newer_one():
 # --- The probe ------------------------------------------------------------------------------
 
 # Cell 0 records, for the test, what the kernel runs with (public interfaces only: numpy's
-# show_config and numpy.lib.introspect, JAX's config). Cell 1 prints floats at full precision from numpy's
-# SIMD code: cbrt moves between X86_V4 and X86_V3, tanh between X86_V3 and the baseline.
+# show_config and numpy.lib.introspect, JAX's config). Cell 1 prints floats at full precision
+# from numpy's SIMD code: cbrt moves between X86_V4 and X86_V3, tanh between X86_V3 and the
+# baseline.
 # Cell 2 from JIT-compiled code: the first value moves from AVX-512 to AVX2 to AVX (FMA), the
 # second (a 16x64x16 product: XLA's tiling follows the vector width) from AVX2 to AVX to
 # SSE4.2 (measured on this AVX-512 machine). Cell 3 prints cell 1's values rounded: it passes.

@@ -1,23 +1,24 @@
 """Fixtures for the tests of the built site: a local HTTP server, Chromium, and one visit to
 every page that the browser tests share.
 
-These tests run after `make book` (see the Makefile's `test` target); every item here is
-marked ``site`` so the first pytest pass (unit tests and nbval) leaves them out. The site is
-``_build/html``, or ``$BNPAPER_SITE`` (for a build made elsewhere with ``--path-output``).
+These tests run after `make book` (the Makefile's `test-site`); every item here is marked
+``site`` so that the unit-test pass leaves them out, and ``browser`` if it needs Chromium
+(``make test`` runs the others, with a notice, where there is none). What is collected does
+not depend on whether the book is built (the pages come from the sources:
+``serve.reader_pages``). The site is ``_build/html``, or ``$BNPAPER_SITE`` (for a build made
+elsewhere with ``--path-output``).
 """
 
 from __future__ import annotations
 
-import functools
 import os
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from .serve import ROOT, chromium_path, serve, site_pages, wait_for_mathjax
+from .serve import ROOT, chromium_path, reader_pages, serve, wait_for_mathjax
 from .weight import BodyCounter
 
 SITE = Path(os.environ.get("BNPAPER_SITE") or ROOT / "_build" / "html").resolve()
@@ -30,8 +31,10 @@ SCREENSHOT_PAGES = ("book/intro", "book/counterexample")
 def pytest_collection_modifyitems(config, items):
     here = Path(__file__).parent
     for item in items:
-        if here in Path(str(item.fspath)).parents:
+        if here in item.path.parents:
             item.add_marker(pytest.mark.site)
+            if "browser" in getattr(item, "fixturenames", ()):
+                item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")
@@ -96,46 +99,38 @@ def open_page(browser, url: str, viewport: dict = DESKTOP):
     return page, load
 
 
-# MathJax's drawn formulas (aria-hidden) and the MathML beside them for assistive technology
-# are thousands of elements a page; axe checks the formulas' containers, not their insides.
-AXE_CONTEXT = "{exclude: [['mjx-math'], ['mjx-assistive-mml']]}"
-# resultTypes: only violations are read, so axe keeps one node (and makes one CSS selector)
-# per rule for passes, incomplete and inapplicable; which violations it finds is unchanged.
+# axe-core as released (the copy axe-playwright-python 0.1.8 ships; the version its pin
+# brings is checked by test_browser.py), unchanged, on the whole page,
+# formulas included: MathJax's drawn glyphs are aria-hidden and its assistive MathML is what
+# a screen reader reads, so both are checked. resultTypes: only violations are read, so axe
+# keeps one node (and makes one CSS selector) per rule for passes, incomplete and
+# inapplicable; which violations it finds is unchanged.
 AXE_OPTIONS = """{preload: false, resultTypes: ['violations'],
     rules: Object.fromEntries(axe.getRules(['experimental'])
     .filter(r => !['hidden-content', 'css-orientation-lock'].includes(r.ruleId))
     .map(r => [r.ruleId, {enabled: true}]))}"""
-# The start of axe-core 4.12.1's isNodeInContext, minified, in axe-playwright-python 0.1.8.
-AXE_IN_CONTEXT = "function vf(t,e){"
 
 
-@functools.cache
+AXE_CORE = "4.12.1"  # the release axe-playwright-python==0.1.8 ships
+
+
 def axe_script() -> str:
-    """axe-core (the copy pinned with axe-playwright-python), asking axe_in_context.js first
-    whether a node is in the context: the same answers, without testing every excluded
-    formula for every node. Plain axe-core, with a warning, if another copy lacks the
-    function."""
-    from axe_playwright_python.base import AXE_SCRIPT
+    """axe-core's released bundle, as axe-playwright-python's ``Axe`` injects it."""
+    from axe_playwright_python.sync_playwright import Axe
 
-    if AXE_SCRIPT.count(AXE_IN_CONTEXT) != 1:
-        warnings.warn(f"{AXE_IN_CONTEXT!r} not found once in axe-core: running it unchanged "
-                      "(slower); update AXE_IN_CONTEXT in tests/site/conftest.py", stacklevel=2)
-        return AXE_SCRIPT
-    fast = (Path(__file__).parent / "axe_in_context.js").read_text(encoding="utf-8")
-    return AXE_SCRIPT.replace(AXE_IN_CONTEXT, fast + AXE_IN_CONTEXT + (
-        "var known = bnpaperInContext(t, e); if (known !== undefined) return known;"))
+    return Axe().axe_script
 
 
-def start_axe(page, script: str | None = None) -> None:
-    """Start axe-core (``axe_script()``, or ``script``) on the page, without waiting: pages
-    run it side by side, in their own renderer processes. Every default rule, and the
-    experimental ones (label-content-name-mismatch is one) except two: hidden-content (a
-    slow inventory of hidden elements, never serious) and css-orientation-lock (needs axe to
-    re-fetch stylesheets, which it resolves wrongly for the theme's ``@import
-    "../basic.css"``: a false 404)."""
+def start_axe(page) -> None:
+    """Start axe-core on the page, without waiting: pages run it side by side, in their own
+    renderer processes. Every default rule, and the experimental ones
+    (label-content-name-mismatch is one) except two: hidden-content (a slow inventory of
+    hidden elements, never serious) and css-orientation-lock (needs axe to re-fetch
+    stylesheets, which it resolves wrongly for the theme's ``@import "../basic.css"``: a
+    false 404)."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.evaluate(script or axe_script())
-    page.evaluate(f"() => {{ window.__axe = axe.run({AXE_CONTEXT}, {AXE_OPTIONS}); }}")
+        page.evaluate(axe_script())
+    page.evaluate(f"() => {{ window.__axe = axe.run(document, {AXE_OPTIONS}); }}")
 
 
 def axe_violations(page) -> list[dict]:
@@ -145,6 +140,16 @@ def axe_violations(page) -> list[dict]:
             n.target.join(' ') + ' | ' + n.html.slice(0, 160))})))""")
 
 
+# The theme makes each scrollable box focusable (tabIndex 0, for keyboard users; -1 when it
+# does not scroll) from a resize handler debounced by 300 ms (pydata-sphinx-theme's
+# addTabStopsToScrollableElements): after a resize, wait until every box has the tabIndex
+# that handler gives it, then run axe (scrollable-region-focusable reads it).
+SCROLLABLES_SETTLED = """() => [...document.querySelectorAll(['pre', '.nboutput > .output_area',
+    '.cell_output > .output', '.jp-RenderedHTMLCommon', '.pst-scrollable-table-container']
+    .join(', '))].every(e => e.tabIndex === (e.scrollWidth > e.clientWidth
+    || e.scrollHeight > e.clientHeight ? 0 : -1))"""
+
+
 def inspect(pages: dict) -> None:
     """axe and the page's width, at desktop and then at phone width, on every page; full-page
     screenshots of a few pages at both widths."""
@@ -152,8 +157,8 @@ def inspect(pages: dict) -> None:
         width = viewport["width"]
         for page, _ in pages.values():
             page.set_viewport_size(viewport)
-        pages[next(iter(pages))][0].wait_for_timeout(450)  # theme's resize handler (300 ms)
         for page, _ in pages.values():
+            page.wait_for_function(SCROLLABLES_SETTLED)
             start_axe(page)
         for name, (page, load) in pages.items():
             load.axe[width] = axe_violations(page)
@@ -170,7 +175,7 @@ def inspect(pages: dict) -> None:
 def loaded(browser, base_url, site):
     """Every page (chapters, search, index), loaded once and inspected:
     {name: (page, PageLoad)}."""
-    pages = {name: open_page(browser, f"{base_url}/{name}.html") for name in site_pages(site)}
+    pages = {name: open_page(browser, f"{base_url}/{name}.html") for name in reader_pages()}
     inspect(pages)
     yield pages
     for page, _ in pages.values():

@@ -27,9 +27,20 @@ def chapters() -> list[str]:
     return re.findall(r"(?:file|root):\s*(book/\w+)", (ROOT / "_toc.yml").read_text())
 
 
+# The pages Sphinx adds beside the chapters (the redirecting index.html aside).
+SPHINX_PAGES = ("genindex", "search")
+
+
+def reader_pages() -> list[str]:
+    """Every HTML page a reader can open, relative to the site, without ``.html``: the
+    chapters in table-of-contents order, then the index and search pages. Known from the
+    sources, so the site tests collect the same items whether or not the book is built
+    (``test_links.py`` checks that the built site has exactly these)."""
+    return chapters() + list(SPHINX_PAGES)
+
+
 def site_pages(site: Path) -> list[str]:
-    """Every HTML page of a built site a reader can open, relative to the site, without
-    ``.html``: the chapters, then the search and index pages (not the redirect index)."""
+    """The pages of a built site a reader can open (as :func:`reader_pages`), as found."""
     extra = sorted(p.relative_to(site).with_suffix("").as_posix() for p in site.glob("*.html")
                    if p.name != "index.html")
     return chapters() + extra

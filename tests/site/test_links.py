@@ -7,6 +7,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from .serve import reader_pages
+
 
 class _Links(HTMLParser):
     def __init__(self):
@@ -57,3 +59,11 @@ def test_mathjax_is_served_from_the_site_itself(site):
     sources = re.findall(r'<script[^>]+src="([^"]*mathjax[^"]*)"', html, flags=re.I)
     assert sources and all(not urlparse(s).scheme for s in sources), sources
     assert (site / "_static" / "mathjax" / "startup.js").exists()
+
+
+def test_the_site_has_exactly_the_pages_the_tests_visit(site):
+    """The browser tests visit ``reader_pages()``, known from the sources before the build: a
+    page the build adds (or drops) fails here, not silently."""
+    built = {p.relative_to(site).with_suffix("").as_posix() for p in site.rglob("*.html")
+             if "_static" not in p.parts}
+    assert sorted(built - {"index"}) == sorted(reader_pages())  # index.html only redirects
