@@ -200,3 +200,16 @@ def check_kernel_state(this: P.Pass, state: dict) -> None:
         assert not state["pytest"]
     else:
         assert Path(state["executable"]) == Path(sys.executable)
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="no make")
+def test_make_test_runs_every_part():
+    """The passes above, the unit tests, lint (notebooks at 79 columns), deptry and the site."""
+    env = {**os.environ, "MAKEFLAGS": "", "MFLAGS": ""}  # not this run's jobserver, if any
+    out = subprocess.run(["make", "-n", "--no-print-directory", "test"], cwd=P.ROOT, env=env,
+                         capture_output=True, text=True, check=True).stdout
+    for part in ("-m tests.portability run binder", "-m tests.portability run other",
+                 "-m tests.portability run units", "ruff check --line-length 79 book/",
+                 "deptry .", "--optional-dependencies-dev-groups book,test",
+                 "jupyter-book build", "-m pytest -m 'site"):
+        assert part in out, part
