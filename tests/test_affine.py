@@ -5,8 +5,9 @@ import pytest
 import sympy as sp
 from scipy.optimize import minimize
 
-from bnpaper import affine, autodiff, exact, model
-from bnpaper.data import counterexample_set
+from bnpaper.core import autodiff, exact, model
+from bnpaper.paper.counterexample import counterexample_set
+from bnpaper.topics import affine
 
 from .helpers import central_difference, random_weights
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from bnpaper import __main__ as cli
-from bnpaper import claims, paper
+from bnpaper import claims
+from bnpaper.paper import facts as paper
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,7 +32,7 @@ def test_every_registered_claim_names_its_kind_of_evidence(every_claim):
 
 
 def test_the_facts_the_labels_were_built_from_say_so_and_two_checks_are_independent():
-    by_key = {c.key: c for c in claims.all_claims(("bnpaper.counterexample",))}
+    by_key = {c.key: c for c in claims.all_claims(("bnpaper.paper.counterexample",))}
     assert by_key["paper-1"].evidence is claims.Evidence.BUILT_FROM
     assert by_key["paper-3"].evidence is claims.Evidence.BUILT_FROM
     # what does confirm the reconstruction: the printed digits, and minima (not maxima)
@@ -56,7 +57,7 @@ def test_a_claim_must_name_its_kind_of_evidence():
 
 
 def test_verify_one_module_derives_only_its_claims(capsys):
-    assert cli.main(["verify", "--module", "bnpaper.counterexample"]) == 0
+    assert cli.main(["verify", "--module", "bnpaper.paper.counterexample"]) == 0
     out = capsys.readouterr().out
     assert "paper-1" in out and "relu-1" not in out
     assert out.strip().endswith("5 confirmed, 0 failed")
@@ -83,7 +84,7 @@ def test_verify_prints_every_claim_and_exits_zero(monkeypatch, capsys, every_cla
 def test_verify_exits_one_and_names_the_claim_when_the_paper_disagrees(monkeypatch, capsys):
     # Had the paper printed another optimum, the re-derived W* = (1, 3) would contradict it.
     monkeypatch.setattr(paper, "W_STAR", (1, 4))
-    assert cli.main(["verify", "--module", "bnpaper.counterexample"]) == 1
+    assert cli.main(["verify", "--module", "bnpaper.paper.counterexample"]) == 1
     captured = capsys.readouterr()
     assert "FAILED paper-1" in captured.err
     assert "paper: (1, 4)" in captured.err and "reproduced: (1, 3)" in captured.err
@@ -109,7 +110,7 @@ def test_unknown_command_is_a_usage_error():
 def test_python_m_bnpaper_verify_runs_as_a_command():
     # One module keeps this fast; every module's claims are derived by the session fixture.
     result = subprocess.run([sys.executable, "-m", "bnpaper", "verify", "--module",
-                             "bnpaper.counterexample"], capture_output=True, text=True,
+                             "bnpaper.paper.counterexample"], capture_output=True, text=True,
                             timeout=600, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "5 confirmed, 0 failed"

@@ -1,76 +1,54 @@
-"""Every claim's check can fail: a deliberate fault (``tests/breakers``) turns it false, and
-``python -m bnpaper verify`` then exits 1 naming it. A claim without a breaker is caught."""
+"""Every part of every claim can fail: a deliberate fault (``tests/breakers``) passed to the
+claims' derivation turns it false, and ``verify``'s report then exits 1 naming it. A claim
+part without a breaker is caught."""
 
 from __future__ import annotations
+
+import ast
+from pathlib import Path
 
 import pytest
 
 from bnpaper import __main__ as cli
 from bnpaper import claims
 
-from .breakers import Breaker, cached_functions, clear_caches, collect
+from .breakers import Breaker, collect
 
 BREAKERS = collect()
 
 
-@pytest.fixture
-def fresh_caches():
-    """No cached derivation enters or leaves a sabotaged run (seen: a doubled γ* cached by
-    gamma-beta-1's run made later tests in the same process fail)."""
-    clear_caches()
-    yield
-    clear_caches()
-
-
-def test_the_package_caches_are_found():
-    names = {f.__qualname__ for f in cached_functions()}
-    assert {"_stationary_lines", "counterexample_set", "paper_set_analysis"} <= names
-
-
-def test_a_derivation_made_under_a_sabotage_is_forgotten_after_it():
-    from bnpaper import minibatch
-    from bnpaper.data import counterexample_set
-
-    right = minibatch.best_gamma(counterexample_set())
-    with pytest.MonkeyPatch.context() as mp:
-        clear_caches()
-        BREAKERS["gamma-beta-1"].sabotage(mp)
-        assert minibatch.best_gamma(counterexample_set()) == 2 * right  # cached, sabotaged
-    clear_caches()
-    assert minibatch.best_gamma(counterexample_set()) == right
-
-
 @pytest.fixture(scope="module")
-def registered_keys(every_claim) -> list[str]:
-    return [c.key for c in every_claim]
+def registered_parts(every_claim) -> list[str]:
+    return [f"{c.key}/{part}" for c in every_claim for part in c.checks]
 
 
-def test_every_registered_claim_has_a_breaker(registered_keys):
-    missing = [k for k in registered_keys if k not in BREAKERS]
-    assert not missing, f"claims whose check no test shows can fail: {missing}"
+def test_every_part_of_every_registered_claim_has_a_breaker(registered_parts):
+    missing = [p for p in registered_parts if p not in BREAKERS]
+    assert not missing, f"claim parts whose check no test shows can fail: {missing}"
 
 
-def test_every_breaker_names_a_registered_claim_of_its_module(registered_keys):
-    assert not [k for k in BREAKERS if k not in registered_keys]
+def test_every_breaker_names_a_registered_claim_part(registered_parts):
+    assert not [name for name in BREAKERS if name not in registered_parts]
     assert all(b.module in claims.CLAIM_MODULES for b in BREAKERS.values())
 
 
+def test_no_breaker_patches_a_module():
+    """Faults go in through ``claims(inputs)``: a monkeypatched module global stops breaking
+    anything as soon as an import moves, so no breaker may use one."""
+    for path in Path(__file__).with_name("breakers").glob("*.py"):
+        tree = ast.parse(path.read_text())
+        names = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+        names |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+        assert not names & {"setattr", "monkeypatch", "MonkeyPatch", "setitem"}, path.name
+
+
 @pytest.mark.parametrize("breaker", BREAKERS.values(), ids=list(BREAKERS))
-def test_the_sabotaged_claim_fails_and_verify_names_it(breaker: Breaker, monkeypatch, capsys,
-                                                      fresh_caches):
-    derived: list[claims.Claim] = []
-    original = claims.all_claims
-
-    def recording(modules=None):
-        derived.extend(original(modules))
-        return derived
-
-    monkeypatch.setattr(claims, "all_claims", recording)
-    breaker.sabotage(monkeypatch)
-    status = cli.main(["verify", "--module", breaker.module])
-    err = capsys.readouterr().err
+def test_the_sabotaged_claim_part_fails_and_verify_names_it(breaker: Breaker, capsys):
+    derived = claims.derive(breaker.module, breaker.inputs())
     by_key = {c.key: c for c in derived}
     assert breaker.key in by_key, f"{breaker.module}.claims() returned no {breaker.key}"
-    assert not by_key[breaker.key].holds, f"still holds after: {breaker.why}"
-    assert status == 1
-    assert f"FAILED {breaker.key}:" in err
+    checks = by_key[breaker.key].checks
+    assert breaker.part in checks, f"{breaker.key} has no part {breaker.part!r}: {list(checks)}"
+    assert not checks[breaker.part], f"still holds after: {breaker.why}"
+    assert cli.report(derived) == 1
+    assert f"FAILED {breaker.key}:" in capsys.readouterr().err

@@ -4,9 +4,12 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from bnpaper import autodiff, counterexample, exact, lemma, model, paper
-from bnpaper.data import counterexample_set, make_learning_set
-from bnpaper.namespace import to_exact
+from bnpaper.core import autodiff, exact, least_squares, model
+from bnpaper.core.data import make_learning_set
+from bnpaper.core.namespace import to_exact
+from bnpaper.paper import counterexample, lemma
+from bnpaper.paper import facts as paper
+from bnpaper.paper.counterexample import counterexample_set
 
 from .helpers import central_difference, random_weights, reference_bn_loss
 
@@ -40,7 +43,7 @@ def test_recovered_labels_are_the_only_ones():
 
 
 def test_standard_optimum_is_the_published_w_star():
-    assert counterexample.standard_optimum(EXACT) == tuple(sp.Integer(v) for v in paper.W_STAR)
+    assert least_squares.standard_optimum(EXACT) == tuple(sp.Integer(v) for v in paper.W_STAR)
 
 
 def test_exact_gradient_at_w_star_matches_finite_differences_and_jax():
@@ -129,7 +132,7 @@ def test_standard_optimum_solves_the_normal_equations_in_three_dimensions():
     y = np.array([1, 2, 4, 3])
 
     data = make_learning_set(to_exact(x), to_exact(y))
-    w = counterexample.standard_optimum(data)
+    w = least_squares.standard_optimum(data)
     assert len(w) == 3 and all(isinstance(v, sp.Rational) for v in w)
     np.testing.assert_allclose([float(v) for v in w], np.linalg.lstsq(x, y, rcond=None)[0],
                                rtol=1e-12)
@@ -185,11 +188,11 @@ def test_rescaling_and_euler_defects_by_hand():
 def test_standard_optimum_solves_for_the_weights_only_and_refuses_a_rank_deficient_x():
     a = sp.Symbol("a", real=True)
     x = to_exact([[1, 0], [0, 1], [1, 1]])
-    w = counterexample.standard_optimum(make_learning_set(x, np.array([a, 0, 0], dtype=object)))
+    w = least_squares.standard_optimum(make_learning_set(x, np.array([a, 0, 0], dtype=object)))
     assert sp.simplify(w[0] - 2 * a / 3) == 0 and sp.simplify(w[1] + a / 3) == 0
     collinear = make_learning_set(to_exact([[1, 2], [2, 4], [3, 6]]), to_exact([1, 2, 4]))
     with pytest.raises(ValueError, match=r"^∇C\(w\) = 0 has no unique solution: \["):
-        counterexample.standard_optimum(collinear)
+        least_squares.standard_optimum(collinear)
 
 
 def test_bn_minima_direction_passes_center_on():

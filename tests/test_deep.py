@@ -4,10 +4,13 @@ neuron, gradients, training and the chapter's claims."""
 import numpy as np
 import pytest
 
-from bnpaper import counterexample, deep, exact, model
-from bnpaper.autodiff import jax_x64
-from bnpaper.data import counterexample_set, make_learning_set
-from bnpaper.namespace import to_exact
+from bnpaper.core import exact, least_squares, model
+from bnpaper.core.autodiff import jax_x64
+from bnpaper.core.data import make_learning_set
+from bnpaper.core.namespace import to_exact
+from bnpaper.paper import counterexample
+from bnpaper.paper.counterexample import counterexample_set
+from bnpaper.topics import deep
 
 from .helpers import central_difference
 
@@ -77,7 +80,7 @@ def test_one_unit_networks_reproduce_the_papers_losses_exactly():
 
 def test_one_unit_bn_gradient_at_w_star_is_the_papers_gradient():
     arch = deep.Architecture(2, 1, 1, "identity")
-    w_star = counterexample.standard_optimum(PAPER)
+    w_star = least_squares.standard_optimum(PAPER)
     paper_grad = exact.to_floats(counterexample.bn_gradient_at(PAPER, w_star))
     grad = deep.gradients(arch, PAPER, np.array([*exact.to_floats(w_star), 1.0, 0.0]), bn=True)
     np.testing.assert_allclose(grad[:2], paper_grad, rtol=1e-12)
@@ -408,7 +411,7 @@ def test_the_chapter_states_what_was_measured_not_the_old_phrases():
 
 
 def test_bn_kink_detects_a_bn_output_exactly_at_zero():
-    from bnpaper import deep_experiment as dx
+    from bnpaper.topics import deep_experiment as dx
 
     arch = deep.Architecture(2, 3, 1, "relu")
     w = random_w(arch, seed=0)
@@ -422,7 +425,7 @@ def test_bn_kink_detects_a_bn_output_exactly_at_zero():
 def test_run_counts_counts_each_kind_of_end_once():
     from types import SimpleNamespace
 
-    from bnpaper import deep_experiment as dx
+    from bnpaper.topics import deep_experiment as dx
 
     def run(status="stationary", degenerate="", usable=True, bn_kink=False, data="regression",
             activation="tanh", width=2):

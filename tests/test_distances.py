@@ -7,8 +7,10 @@ import time
 import numpy as np
 import pytest
 
-from bnpaper import distances, general, lemma
-from bnpaper.data import counterexample_set
+from bnpaper.core import geometry, least_squares
+from bnpaper.paper import lemma
+from bnpaper.paper.counterexample import counterexample_set
+from bnpaper.topics import distances
 
 PAPER = counterexample_set()
 
@@ -19,7 +21,7 @@ def brute_distance_sq(p, v):
 
 
 def test_distance_to_bn_minima_matches_a_brute_force_search():
-    v = np.asarray(general.linear_fits(PAPER).v_hat, dtype=float)
+    v = np.asarray(least_squares.linear_fits(PAPER).v_hat, dtype=float)
     for p in np.random.default_rng(1).normal(scale=3, size=(30, 2)):
         expected = brute_distance_sq(p, v)
         assert lemma.distance_sq_to_ray(p, v) == pytest.approx(expected, abs=1e-6)
@@ -54,7 +56,7 @@ def test_lemma_gap_and_angle_criterion_match_a_direct_evaluation(d):
 def test_distance_bound_with_delta_holds_and_is_attained(v_hat):
     w_star, v_hat = np.array([1.0, 3.0]), np.array(v_hat)
     delta = distances.distance_w_star_to_bn_minima(w_star, v_hat)
-    alpha = general.angle(w_star, v_hat)
+    alpha = geometry.angle(w_star, v_hat)
     expected = np.linalg.norm(w_star) * (np.sin(alpha) if alpha <= np.pi / 2 else 1.0)
     assert delta == pytest.approx(expected, rel=1e-12)
     w0 = np.random.default_rng(2).normal(scale=4, size=(5000, 2))
@@ -69,7 +71,7 @@ def test_distance_bound_with_delta_holds_and_is_attained(v_hat):
 
 def test_bn_optimum_closer_matches_comparing_brute_force_distances():
     w_star = np.array([1.0, 3.0])
-    v = np.asarray(general.linear_fits(PAPER).v_hat, dtype=float)
+    v = np.asarray(least_squares.linear_fits(PAPER).v_hat, dtype=float)
     w0 = np.random.default_rng(3).normal(scale=3, size=(200, 2))
     brute = np.array([brute_distance_sq(p, v) for p in w0])
     direct = brute < np.sum((w0 - w_star) ** 2, axis=1)
@@ -77,7 +79,7 @@ def test_bn_optimum_closer_matches_comparing_brute_force_distances():
 
 
 def test_every_check_of_the_distance_proposition_passes_on_the_paper_set():
-    fits = general.linear_fits(PAPER)
+    fits = least_squares.linear_fits(PAPER)
     good = distances.check_distance_facts(fits.w_star, fits.v_hat, n=5000)
     assert good.criterion_mismatches == 0 and good.bound_slack >= 0
     assert good.distance_error < 1e-5 and good.corrected_error < 1e-9
@@ -97,7 +99,7 @@ def test_each_verdict_fails_on_its_own_check_alone(field, bad, column):
 
 
 def test_the_verdict_table_has_a_row_per_case_and_says_whether_all_passed(monkeypatch):
-    fits = general.linear_fits(PAPER)
+    fits = least_squares.linear_fits(PAPER)
     table, all_ok = distances.verdict_table({"paper": (fits.w_star, fits.v_hat)}, n=2000)
     header, row = table.splitlines()
     assert header.split()[0] == "case" and row.split() == ["paper"] + ["True"] * 6
@@ -109,9 +111,9 @@ def test_the_verdict_table_has_a_row_per_case_and_says_whether_all_passed(monkey
 
 
 def test_closer_share_tends_to_one_for_small_and_to_one_minus_alpha_over_two_pi_for_large_w0():
-    fits = general.linear_fits(PAPER)
+    fits = least_squares.linear_fits(PAPER)
     share = distances.closer_share(fits.w_star, fits.v_hat, [1e-3, 1e4], n=400_000)
-    alpha = general.angle(fits.w_star, fits.v_hat)
+    alpha = geometry.angle(fits.w_star, fits.v_hat)
     assert share[0] == 1.0
     assert share[1] == pytest.approx(1 - alpha / (2 * np.pi), abs=3e-3)
 

@@ -5,12 +5,14 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from bnpaper import counterexample, failure, lemma
-from bnpaper.data import counterexample_set
-from bnpaper.namespace import to_exact
+from bnpaper.core import geometry, least_squares, statistics
+from bnpaper.core.namespace import to_exact
+from bnpaper.paper import counterexample, lemma
+from bnpaper.paper.counterexample import counterexample_set
+from bnpaper.topics import failure
 
 EXACT = counterexample_set()
-W_STAR = to_exact(counterexample.standard_optimum(EXACT))
+W_STAR = to_exact(least_squares.standard_optimum(EXACT))
 V = to_exact(counterexample.bn_minima_direction(EXACT))
 W_STAR_F, V_F = W_STAR.astype(float), V.astype(float)
 
@@ -34,7 +36,7 @@ def test_exact_fraction_is_exact_and_equals_the_arccos_formula():
 
 
 def test_exact_angle_between_is_atan_of_cross_over_dot():
-    alpha = failure.angle_between(W_STAR, V)
+    alpha = geometry.plane_angle(W_STAR, V)
     assert sp.simplify(sp.tan(alpha) - sp.Rational(6, 7)) == 0  # |1·3 − 3·5| / (1·5 + 3·3)
 
 
@@ -111,7 +113,7 @@ def test_wilson_interval_agrees_with_scipy():
     from scipy import stats  # installed with jax, a declared dependency: never skipped
     for k, n in [(0, 10), (3, 10), (306_794, 1_000_000), (50, 50)]:
         ci = stats.binomtest(k, n).proportion_ci(0.95, method="wilson")
-        np.testing.assert_allclose(failure.wilson_interval(k, n), (ci.low, ci.high), atol=1e-12)
+        np.testing.assert_allclose(statistics.wilson_interval(k, n), (ci.low, ci.high), atol=1e-12)
 
 
 def test_rhs_of_the_lemma_is_the_squared_distance_to_the_line_symbolically():
@@ -191,9 +193,9 @@ def test_bad_counts_and_options_raise():
     with pytest.raises(ValueError, match="at least one"):
         failure.grid_failure_fraction(W_STAR_F, V_F, n=0)
     with pytest.raises(ValueError, match="successes"):
-        failure.wilson_interval(5, 3)
+        statistics.wilson_interval(5, 3)
     with pytest.raises(ValueError, match="level"):
-        failure.wilson_interval(1, 3, level=1.5)
+        statistics.wilson_interval(1, 3, level=1.5)
 
 
 def test_failure_figure_has_titles_labels_and_legends():

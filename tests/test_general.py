@@ -8,9 +8,12 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from bnpaper import autodiff, counterexample, exact, general, minimizer, model
-from bnpaper.data import LearningSet, counterexample_set, make_learning_set
-from bnpaper.namespace import to_exact
+from bnpaper.core import autodiff, exact, geometry, least_squares, model
+from bnpaper.core.data import LearningSet, make_learning_set
+from bnpaper.core.namespace import to_exact
+from bnpaper.paper import counterexample
+from bnpaper.paper.counterexample import counterexample_set
+from bnpaper.topics import general, minimizer
 
 from .helpers import central_difference, reference_bn_loss
 
@@ -73,23 +76,24 @@ def test_closed_form_gradient_at_w_star_is_the_published_exact_value():
 @pytest.mark.parametrize("seed", range(4))
 def test_slopes_are_the_least_squares_fits_without_and_with_intercept(seed):
     data = random_set(seed, m=6 + 3 * seed, d=2 + seed)
-    w_star, v_hat = general.slopes(data.x, data.y)
+    w_star, v_hat = least_squares.slopes(data.x, data.y)
     ref_w, ref_v, ref_b = lstsq_slopes(data)
     np.testing.assert_allclose(w_star, ref_w, atol=1e-10)
     np.testing.assert_allclose(v_hat, ref_v, atol=1e-10)
-    assert general.linear_fits(data).intercept == pytest.approx(ref_b, abs=1e-10)
+    assert least_squares.linear_fits(data).intercept == pytest.approx(ref_b, abs=1e-10)
 
 
 def test_slopes_are_vectorized_over_stacked_sets():
     sets = [random_set(s, m=7, d=3) for s in range(5)]
-    w_star, v_hat = general.slopes(np.stack([s.x for s in sets]), np.stack([s.y for s in sets]))
+    w_star, v_hat = least_squares.slopes(np.stack([s.x for s in sets]),
+                                         np.stack([s.y for s in sets]))
     for i, s in enumerate(sets):
         np.testing.assert_allclose(w_star[i], lstsq_slopes(s)[0], atol=1e-10)
         np.testing.assert_allclose(v_hat[i], lstsq_slopes(s)[1], atol=1e-10)
 
 
 def test_paper_set_has_v_hat_5_3_parallel_to_the_derived_minima_ray():
-    fits = general.linear_fits(PAPER)
+    fits = least_squares.linear_fits(PAPER)
     assert tuple(fits.v_hat) == (5, 3)
     ray = counterexample.bn_minima_direction(PAPER)  # from the stationary set of Ĉ (sympy)
     assert fits.v_hat[0] * ray[1] - fits.v_hat[1] * ray[0] == 0 and ray[0] * 5 > 0
@@ -99,7 +103,7 @@ def test_paper_set_has_v_hat_5_3_parallel_to_the_derived_minima_ray():
 def test_w_star_minus_v_hat_is_m_rbar_times_gram_inverse_of_mean_input(seed):
     data = random_set(seed, m=9, d=2 + seed % 3)
     ref_w, ref_v, _ = lstsq_slopes(data)
-    fits = general.linear_fits(data)
+    fits = least_squares.linear_fits(data)
     np.testing.assert_allclose(ref_w - ref_v, fits.shift, atol=1e-9)
     assert fits.mean_residual == pytest.approx(np.mean(data.y - data.x @ ref_w), abs=1e-12)
 
@@ -109,7 +113,7 @@ def test_gram_and_moment_decompositions_hold_symbolically():
     m, d = 4, 3
     x = sp.Matrix(m, d, sp.symbols(f"x1:{m * d + 1}"))
     y = sp.Matrix(sp.symbols(f"y1:{m + 1}"))
-    xc, yc = (sp.Matrix(a) for a in general.centered(np.array(x.tolist(), dtype=object),
+    xc, yc = (sp.Matrix(a) for a in least_squares.centered(np.array(x.tolist(), dtype=object),
                                                      np.array(list(y), dtype=object)))
     x_bar, y_bar = x.T * sp.ones(m, 1) / m, sum(y) / m
     assert sp.expand(x.T * x - xc.T * xc - m * x_bar * x_bar.T) == sp.zeros(d, d)
@@ -125,10 +129,10 @@ def test_numerical_minimization_from_random_starts_ends_on_the_ray_of_v_hat(d):
     x = 1.0 + rng.normal(size=(4, 12, d))
     y = np.einsum("smd,sd->sm", x, rng.normal(size=(4, d))) + 1.0 + 0.5 * rng.normal(size=(4, 12))
     found = minimizer.minimize_bn_loss(x, y, rng.normal(size=(4, 16, d)))
-    _, v_hat = general.slopes(x, y)
-    assert np.degrees(general.angle(found.w, v_hat[:, None, :])).max() < 1e-4
+    _, v_hat = least_squares.slopes(x, y)
+    assert np.degrees(geometry.angle(found.w, v_hat[:, None, :])).max() < 1e-4
     for i in range(4):
-        minima = general.bn_minima(LearningSet(x[i], y[i]))
+        minima = least_squares.bn_minima(LearningSet(x[i], y[i]))
         np.testing.assert_allclose(found.loss[i], minima.value, rtol=1e-12)
     assert found.grad_norm.max() < 1e-6
 
@@ -142,15 +146,15 @@ def test_brute_force_over_angles_finds_one_local_minimum_at_v_hat_and_one_maximu
         is_min = (loss < np.roll(loss, 1)) & (loss < np.roll(loss, -1))
         is_max = (loss > np.roll(loss, 1)) & (loss > np.roll(loss, -1))
         assert is_min.sum() == 1 and is_max.sum() == 1
-        v = general.linear_fits(data).v_hat
-        assert np.degrees(general.angle(circle[is_min][0], v)) < 0.02
-        assert np.degrees(general.angle(circle[is_max][0], -v)) < 0.02
+        v = least_squares.linear_fits(data).v_hat
+        assert np.degrees(geometry.angle(circle[is_min][0], v)) < 0.02
+        assert np.degrees(geometry.angle(circle[is_max][0], -v)) < 0.02
 
 
 def test_constant_input_column_gives_a_ray_plus_the_null_space():
     x = np.column_stack([PAPER.x, np.ones(3, dtype=int)])
     data = LearningSet(to_exact(x), PAPER.y)
-    minima = general.bn_minima(data)
+    minima = least_squares.bn_minima(data)
     assert minima.kind == "ray plus null space" and minima.rank == 2
     assert tuple(minima.direction) == (5, 3, 0)
     assert [tuple(n) for n in minima.null_space] == [(0, 0, 1)]
@@ -160,19 +164,19 @@ def test_constant_input_column_gives_a_ray_plus_the_null_space():
     with pytest.raises(ValueError, match="σ\\(w\\) = 0"):
         model.bn_loss(np.array([0.0, 0.0, 1.0]), num)
     with pytest.raises(ValueError, match="Xc has rank 2 < d = 3"):
-        general.slopes(data.x, data.y)
+        least_squares.slopes(data.x, data.y)
 
 
 def test_labels_uncorrelated_with_inputs_make_the_bn_loss_constant():
     data = LearningSet(PAPER.x, to_exact((4, 4, 4)))
-    assert general.bn_minima(data).kind == "constant"
+    assert least_squares.bn_minima(data).kind == "constant"
     w = np.random.default_rng(0).normal(size=(20, 2))
     np.testing.assert_allclose(model.bn_loss(w, data.numeric()), 16 * 3 + 3, rtol=1e-12)
 
 
 def test_rank_one_inputs_give_two_values_on_two_half_spaces():
     data = make_learning_set([[1.0], [1.0], [2.0]], [2.0, 5.0, 13.0])
-    assert general.bn_minima(data).kind == "half-space"
+    assert least_squares.bn_minima(data).kind == "half-space"
     values = model.bn_loss(np.array([[-3.0], [-0.1], [0.2], [5.0]]), data)
     assert values[0] == pytest.approx(values[1]) and values[2] == pytest.approx(values[3])
     assert values[2] < values[0]
@@ -186,7 +190,7 @@ def test_rank_one_inputs_give_two_values_on_two_half_spaces():
 def test_verdict_on_w_star_agrees_with_the_exact_gradient_and_the_loss_values(name):
     data = general.example_sets()[name]
     verdict = general.classify_w_star(data)
-    w_star = general.linear_fits(data).w_star
+    w_star = least_squares.linear_fits(data).w_star
     grad = exact.at(exact.gradient(exact.loss_expr(model.bn_loss, data)), tuple(w_star))
     assert (verdict.kind != "not stationary") == all(g == 0 for g in grad)
     theta = np.linspace(-np.pi, np.pi, 4000)
@@ -210,7 +214,7 @@ def test_paper_set_w_star_is_not_stationary_and_the_examples_are():
 
 def test_parallel_condition_is_rbar_zero_or_mean_input_parallel_to_covariance():
     for name, data in general.example_sets().items():
-        fits = general.linear_fits(data)
+        fits = least_squares.linear_fits(data)
         cross = fits.x_bar[0] * fits.covariance[1] - fits.x_bar[1] * fits.covariance[0]
         condition = fits.mean_residual == 0 or cross == 0
         assert condition == (general.classify_w_star(data).kind != "not stationary"), name
@@ -221,19 +225,20 @@ def test_parallel_condition_is_rbar_zero_or_mean_input_parallel_to_covariance():
 
 def test_bad_input_raises_clear_errors():
     with pytest.raises(ValueError, match="M >= 2"):
-        general.slopes(np.ones((1, 2)), np.ones(1))
+        least_squares.slopes(np.ones((1, 2)), np.ones(1))
     with pytest.raises(ValueError, match="one label per sample"):
-        general.slopes(np.ones((3, 2)), np.ones(4))
+        least_squares.slopes(np.ones((3, 2)), np.ones(4))
     with pytest.raises(ValueError, match="X has rank 2 < d = 3"):
-        general.slopes(np.random.default_rng(0).normal(size=(2, 3)), np.ones(2))
+        least_squares.slopes(np.random.default_rng(0).normal(size=(2, 3)), np.ones(2))
     with pytest.raises(ValueError, match="Xc has rank 1 < d = 2"):  # x₂ = x₁ − 1: X is fine
-        general.slopes(np.array([[1.0, 0.0], [2.0, 1.0], [3.0, 2.0]]), np.array([1.0, 2.0, 4.0]))
+        least_squares.slopes(np.array([[1.0, 0.0], [2.0, 1.0], [3.0, 2.0]]),
+                             np.array([1.0, 2.0, 4.0]))
     with pytest.raises(ValueError, match="W\\* = 0"):
         general.classify_w_star(LearningSet(PAPER.x, to_exact((1, 1, -1))))
     with pytest.raises(ValueError, match="Ĉ is constant"):
         general.classify_w_star(LearningSet(PAPER.x, to_exact((4, 4, 4))))
     with pytest.raises(ValueError, match="undefined everywhere"):
-        general.bn_minima(make_learning_set([[1.0, 2.0], [1.0, 2.0]], [0.0, 1.0]))
+        least_squares.bn_minima(make_learning_set([[1.0, 2.0], [1.0, 2.0]], [0.0, 1.0]))
     with pytest.raises(ValueError, match="σ\\(w\\) = 0"):
         general.bn_loss_closed_form(np.zeros(2), PAPER.numeric())
     with pytest.raises(ValueError, match="a start is w = 0"):
@@ -243,7 +248,7 @@ def test_bad_input_raises_clear_errors():
         minimizer.minimize_bn_loss(PAPER.numeric().x[None], PAPER.numeric().y[None],
                                    np.ones((2, 2)))
     with pytest.raises(ValueError, match="angle to a zero vector"):
-        general.angle(np.zeros(2), np.ones(2))
+        geometry.angle(np.zeros(2), np.ones(2))
 
 
 def test_claims_hold_and_are_fast():
@@ -262,11 +267,11 @@ def test_scan_finds_one_local_minimum_at_v_hat_on_random_full_rank_sets():
 
 
 def test_scan_rejects_a_wrong_v_hat():
-    """The scan compares with v̂ from general.slopes: the slope without intercept fails it."""
+    """The scan compares with v̂ from least_squares.slopes: the slope without intercept fails it."""
     rng = np.random.default_rng(8)
     x, y = 1.0 + rng.normal(size=(10, 6, 2)), rng.normal(size=(10, 6)) + 2.0
-    w_star, _ = general.slopes(x, y)
-    angles = np.degrees(general.angle(w_star, general.slopes(x, y)[1]))
+    w_star, _ = least_squares.slopes(x, y)
+    angles = np.degrees(geometry.angle(w_star, least_squares.slopes(x, y)[1]))
     assert np.all(angles > 0.1)  # so a v̂ replaced by W* would be found off the minimum
 
 

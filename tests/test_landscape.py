@@ -5,9 +5,11 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from bnpaper import autodiff, exact, landscape, model
-from bnpaper.data import LearningSet, counterexample_set, make_learning_set
-from bnpaper.namespace import to_exact
+from bnpaper.core import autodiff, exact, geometry, model
+from bnpaper.core.data import LearningSet, make_learning_set
+from bnpaper.core.namespace import to_exact
+from bnpaper.paper.counterexample import counterexample_set
+from bnpaper.topics import landscape
 
 from .helpers import central_difference, random_weights, reference_bn_loss
 
@@ -81,17 +83,17 @@ def test_radial_derivative_needs_two_weights():
 
 def test_angle_of_is_exact_for_sympy_and_agrees_with_arctan2():
     for w in [(1, 3), (5, 3), (-5, -3), (3, -1), (-2, 0), (0, 7)]:
-        exact_angle = landscape.angle_of(to_exact(w))
+        exact_angle = geometry.polar_angle(to_exact(w))
         assert isinstance(exact_angle, sp.Basic) and not exact_angle.atoms(sp.Float)
         assert float(exact_angle) == pytest.approx(np.arctan2(w[1], w[0]), abs=1e-15)
-    np.testing.assert_allclose(landscape.angle_of(np.array([[1.0, 1.0], [-1.0, 0.0]])),
+    np.testing.assert_allclose(geometry.polar_angle(np.array([[1.0, 1.0], [-1.0, 0.0]])),
                                [np.pi / 4, np.pi])
 
 
 @pytest.mark.parametrize("w", [(0, 0), (0.0, 0.0)])
 def test_angle_of_zero_vector_raises(w):
     with pytest.raises(ValueError, match="no angle"):
-        landscape.angle_of(to_exact(w) if isinstance(w[0], int) else np.array(w))
+        geometry.polar_angle(to_exact(w) if isinstance(w[0], int) else np.array(w))
 
 
 def test_unit_vectors_reject_non_positive_radius():

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from bnpaper import lemma
-from bnpaper.namespace import to_exact
+from bnpaper.core.namespace import to_exact
+from bnpaper.paper import lemma
 
 from .helpers import random_weights
 

@@ -7,8 +7,11 @@ import pytest
 import sympy as sp
 from scipy.optimize import minimize
 
-from bnpaper import autodiff, counterexample, exact, minibatch, model
-from bnpaper.data import counterexample_set, make_learning_set
+from bnpaper.core import autodiff, exact, least_squares, model
+from bnpaper.core.data import make_learning_set
+from bnpaper.paper import counterexample
+from bnpaper.paper.counterexample import counterexample_set
+from bnpaper.topics import minibatch
 
 from .helpers import central_difference, random_weights, reference_bn_loss
 
@@ -317,7 +320,7 @@ def test_eps_minimum_checks_the_propositions_hypotheses():
 def test_small_labels_lemma_fails_at_their_w_star_because_the_single_minimizer_is_elsewhere():
     small = minibatch.scaled_labels(EXACT, sp.Rational(1, 10))
     point = minibatch.eps_minimum(small, 1).point
-    w_star = counterexample.standard_optimum(small)
+    w_star = least_squares.standard_optimum(small)
     gap = sum((a - b) ** 2 for a, b in zip(point, w_star, strict=True))
     assert float(gap) > 0.1  # lhs = ‖W* − Ŵ*‖² > 0 = rhs at W₀ = W*
 

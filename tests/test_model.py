@@ -5,9 +5,9 @@ import pytest
 import sympy as sp
 
 import bnpaper
-from bnpaper import model
-from bnpaper.data import make_learning_set
-from bnpaper.namespace import to_exact
+from bnpaper.core import model
+from bnpaper.core.data import make_learning_set
+from bnpaper.core.namespace import to_exact
 
 from .helpers import random_weights, reference_bn_loss
 
@@ -221,7 +221,7 @@ def test_subset_keeps_the_chosen_rows_in_order():
 
 
 def test_the_exact_namespace_is_elementwise_and_exact():
-    from bnpaper.namespace import SYMPY, convert, is_exact, namespace_of
+    from bnpaper.core.namespace import SYMPY, convert, is_exact, namespace_of
 
     a = to_exact([4, 2, sp.Rational(1, 4)])
     assert list(SYMPY.sqrt(a)) == [2, sp.sqrt(2), sp.Rational(1, 2)]
@@ -258,7 +258,7 @@ def test_batch_statistics_by_hand():
 
 
 def test_exact_elementwise_functions_accept_empty_arrays():
-    from bnpaper.namespace import SYMPY
+    from bnpaper.core.namespace import SYMPY
 
     empty = np.array([], dtype=object)
     for f in (SYMPY.sqrt, SYMPY.tanh):
@@ -335,7 +335,7 @@ def test_a_symbolic_eps_stays_symbolic_on_the_exact_path():
 
 
 def test_weight_symbols_are_real_and_start_at_d_one():
-    from bnpaper import exact
+    from bnpaper.core import exact
 
     (w1,) = exact.weight_symbols(1)
     assert w1.is_real and str(w1) == "w1" and exact.weight_symbols(3).dtype == object
@@ -344,8 +344,8 @@ def test_weight_symbols_are_real_and_start_at_d_one():
 
 
 def test_jax_arrays_are_recognised():
-    from bnpaper import autodiff
-    from bnpaper.namespace import is_jax
+    from bnpaper.core import autodiff
+    from bnpaper.core.namespace import is_jax
 
     jnp = autodiff.jax_x64().numpy
     assert is_jax(jnp.zeros(2)) and not is_jax(np.zeros(2)) and not is_jax(1.0)

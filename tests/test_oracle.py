@@ -15,8 +15,12 @@ import numpy as np
 import pytest
 from flax import nnx  # pinned in the test extra: a missing oracle fails, it is not skipped
 
-from bnpaper import autodiff, counterexample, deep, exact, model, paper
-from bnpaper.data import counterexample_set, make_learning_set
+from bnpaper.core import autodiff, exact, model
+from bnpaper.core.data import make_learning_set
+from bnpaper.paper import counterexample
+from bnpaper.paper import facts as paper
+from bnpaper.paper.counterexample import counterexample_set
+from bnpaper.topics import deep
 
 jax = autodiff.jax_x64()
 jnp = jax.numpy

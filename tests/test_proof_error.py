@@ -7,9 +7,11 @@ from pathlib import Path
 import numpy as np
 import sympy as sp
 
-from bnpaper import counterexample, model
-from bnpaper.data import LearningSet, counterexample_set
-from bnpaper.namespace import to_exact
+from bnpaper.core import least_squares, model
+from bnpaper.core.data import LearningSet
+from bnpaper.core.namespace import to_exact
+from bnpaper.paper import counterexample
+from bnpaper.paper.counterexample import counterexample_set
 
 CHAPTER = Path(__file__).resolve().parents[1] / "book" / "proof_error.ipynb"
 
@@ -43,9 +45,9 @@ def test_parallel_slopes_of_different_length_occur_with_a_non_zero_intercept():
 def test_on_the_paper_set_the_bn_minima_are_the_slope_with_intercept_not_w_star():
     data = counterexample_set()
     assert tuple(counterexample.bn_minima_direction(data)) == (5, 3)
-    *slope, intercept = counterexample.standard_optimum(data.with_intercept())
+    *slope, intercept = least_squares.standard_optimum(data.with_intercept())
     assert tuple(slope) == (5, 3) and intercept == -6
-    assert tuple(counterexample.standard_optimum(data)) == (1, 3)
+    assert tuple(least_squares.standard_optimum(data)) == (1, 3)
 
 
 def test_chapter_states_the_general_criterion_and_that_the_failing_step_is_reconstructed():

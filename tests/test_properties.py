@@ -20,9 +20,10 @@ from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 from hypothesis.extra import numpy as hnp
 
-from bnpaper import autodiff, exact, lemma, model
-from bnpaper.data import LearningSet, make_learning_set
-from bnpaper.namespace import to_exact
+from bnpaper.core import autodiff, exact, model
+from bnpaper.core.data import LearningSet, make_learning_set
+from bnpaper.core.namespace import to_exact
+from bnpaper.paper import lemma
 
 # Hypothesis writes nothing into the repository: no example database, and its other files
 # (patches for failing examples) go to a temporary directory.
@@ -206,7 +207,7 @@ def test_autodiff_gradient_is_finite_or_a_clear_error(w):
 
 
 def test_power_of_ten_text_is_short_and_refuses_other_numbers():
-    from bnpaper.checks import power_of_ten_text
+    from bnpaper.core.text import power_of_ten_text
 
     assert [power_of_ten_text(t) for t in (1e-9, 1e-12, 1e-4, 1.0, 100.0)] == [
         "1e-9", "1e-12", "1e-4", "1e0", "1e2"]
@@ -216,7 +217,7 @@ def test_power_of_ten_text_is_short_and_refuses_other_numbers():
 
 
 def test_aligned_table_right_aligns_each_column_and_refuses_ragged_rows():
-    from bnpaper.checks import aligned_table
+    from bnpaper.presentation.tables import aligned_table
 
     assert aligned_table([("a", "bb"), (True, 3)], (4, 3)) == "   a  bb\nTrue   3"
     with pytest.raises(ValueError, match="2 cells; expected 3"):

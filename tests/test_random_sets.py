@@ -6,8 +6,10 @@ import re
 import numpy as np
 import pytest
 
-from bnpaper import autodiff, general, lemma, model, random_sets
-from bnpaper.data import LearningSet
+from bnpaper.core import autodiff, geometry, least_squares, model
+from bnpaper.core.data import LearningSet
+from bnpaper.paper import lemma
+from bnpaper.topics import random_sets
 
 
 def share_by_angular_integration(alpha, n=400_000):
@@ -38,7 +40,7 @@ def assert_share_matches_the_closed_form(w0, w_star, v_hat):
     check = lemma.check_lemma(w0, w_star, v_hat)
     covered = w0 @ w_star > 0
     k, n = np.sum(covered & (check.lhs > check.rhs)), np.sum(covered)
-    p = random_sets.failure_fraction(general.angle(w_star, v_hat))
+    p = random_sets.failure_fraction(geometry.angle(w_star, v_hat))
     assert abs(k - n * p) / np.sqrt(n * p * (1 - p)) < 4
 
 
@@ -84,7 +86,7 @@ def test_w_star_is_off_the_minima_by_a_margin_and_rho_matches_autodiff():
     cell = random_sets.analyse_cell(2, 5, 300, 10, seed=3)
     assert np.all(cell.rho > 1e-6) and np.median(np.degrees(cell.alpha)) > 5
     x, y = random_sets.sample_sets(300, 5, 2, seed=3)
-    w_star, _ = general.slopes(x, y)
+    w_star, _ = least_squares.slopes(x, y)
     for i in range(0, 300, 60):
         data = LearningSet(x[i], y[i])
         grad = autodiff.gradient(model.bn_loss, data)(w_star[i])
@@ -111,7 +113,7 @@ def test_m_le_d_distance_and_closest_w_star_match_an_independent_recount():
 
     d, m, seed = 4, 3, 11
     x, y = random_sets.sample_sets(2, m, d, seed=seed)
-    xc, yc = general.centered(x, y)
+    xc, yc = least_squares.centered(x, y)
     w0 = np.random.default_rng((seed, 1)).normal(size=(2, 50, d))
     lhs = random_sets.distance_sq_to_minima(w0, xc, yc)
     for s in range(2):
@@ -135,7 +137,7 @@ def test_m_le_d_distance_and_closest_w_star_match_an_independent_recount():
 def test_monte_carlo_counts_match_a_per_set_recount():
     cell = random_sets.analyse_cell(2, 10, 5, 500, seed=4)
     x, y = random_sets.sample_sets(5, 10, 2, seed=4)
-    w_star, v_hat = general.slopes(x, y)
+    w_star, v_hat = least_squares.slopes(x, y)
     w0 = np.random.default_rng((4, 1)).normal(size=(5, 500, 2))
     for i in range(5):
         fails = [p @ w_star[i] > 0 and not lemma.check_lemma(p, w_star[i], v_hat[i]).holds

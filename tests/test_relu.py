@@ -7,8 +7,11 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from bnpaper import autodiff, counterexample, exact, lemma, model, relu, sectors
-from bnpaper.data import counterexample_set, make_learning_set
+from bnpaper.core import autodiff, exact, least_squares, model
+from bnpaper.core.data import make_learning_set
+from bnpaper.paper import counterexample, lemma
+from bnpaper.paper.counterexample import counterexample_set
+from bnpaper.topics import relu, sectors
 
 from .helpers import central_difference, random_weights
 
@@ -308,7 +311,7 @@ def test_claims_all_hold():
 def test_figures_have_titles_labels_and_legends(minima):
     import matplotlib.pyplot as plt
 
-    from bnpaper import counterexample
+    from bnpaper.paper import counterexample
 
     figs = [relu.landscape_figure(EXACT, W_STAR, minima),
             relu.angle_figure(EXACT, relu.bn_relu_critical_rays(EXACT), W_STAR,
@@ -324,7 +327,7 @@ def test_figures_have_titles_labels_and_legends(minima):
 
 def test_autodiff_agrees_with_the_exact_gradient_at_w_star_and_not_with_a_perturbed_one():
     data = counterexample_set()
-    w_star = counterexample.standard_optimum(data)
+    w_star = least_squares.standard_optimum(data)
     grad = relu.bn_relu_gradient_at(data, w_star)
     assert relu.autodiff_agrees(data, w_star, grad)
     nudged = [grad[0] + 10 * relu.AUTODIFF_TOL, grad[1]]

@@ -10,8 +10,11 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from bnpaper import autodiff, general, lemma, model, scope
-from bnpaper.data import LearningSet, counterexample_set, make_learning_set
+from bnpaper.core import autodiff, least_squares, model
+from bnpaper.core.data import LearningSet, make_learning_set
+from bnpaper.paper import lemma
+from bnpaper.paper.counterexample import counterexample_set
+from bnpaper.topics import general, scope
 
 BOOK = Path(__file__).resolve().parents[1] / "book"
 
@@ -52,7 +55,7 @@ def test_residual_identity_is_exact_for_symbolic_data():
 def test_w_star_is_projection_of_yc_iff_mean_residual_or_input_mean_is_zero(seed):
     data = random_data(seed, 8, 3)
     w_star = np.linalg.lstsq(data.x, data.y, rcond=None)[0]
-    xc, yc = general.centered(data.x, data.y)
+    xc, yc = least_squares.centered(data.x, data.y)
     proj = xc @ np.linalg.lstsq(xc, yc, rcond=None)[0]
     assert np.linalg.norm(xc @ w_star - proj) > 1e-3  # r̄ ≠ 0 and x̄ ≠ 0: not the projection
     centred = make_learning_set(xc, data.y)  # x̄ = 0
@@ -68,7 +71,7 @@ def test_bias_neuron_w_star_is_slope_and_intercept_and_a_bn_minimum(seed):
     plain = random_data(seed, 6 + seed, 2 + seed % 2)
     data = scope.with_bias(plain)
     w_star = np.linalg.lstsq(data.x, data.y, rcond=None)[0]
-    fits = general.linear_fits(plain)
+    fits = least_squares.linear_fits(plain)
     np.testing.assert_allclose(w_star, [*fits.v_hat, fits.intercept], atol=1e-10)
     grad = autodiff.gradient(model.bn_loss, data)(w_star)
     assert np.linalg.norm(grad) < 1e-9
@@ -87,7 +90,7 @@ def test_bias_neuron_loss_does_not_depend_on_the_bias_weight():
 
 def test_paper_set_with_bias_has_exact_w_star_and_zero_gradient():
     data = scope.with_bias(counterexample_set())
-    w_star = scope.standard_optimum(data)
+    w_star = least_squares.least_norm_standard_optimum(data)
     assert list(w_star) == [5, 3, -6]
     assert scope.exact_bn_gradient(data, w_star) == [0, 0, 0]
     assert scope.bn_verdict(data, w_star).kind == "minimum"
@@ -111,7 +114,7 @@ def test_every_interpolant_is_a_bn_minimum_when_m_le_d(m, d):
 
 def test_underdetermined_example_interpolates_exactly():
     data = scope.underdetermined_example()
-    w_star = scope.standard_optimum(data)
+    w_star = least_squares.least_norm_standard_optimum(data)
     assert data.M == data.d
     assert all(v == 0 for v in data.x @ w_star - data.y)
     assert scope.exact_bn_gradient(data, w_star) == [0, 0, 0]
@@ -123,7 +126,7 @@ def test_underdetermined_example_interpolates_exactly():
 @pytest.mark.parametrize("seed", range(3))
 def test_distance_to_ray_plus_null_space_matches_brute_force(seed):
     data = scope.with_bias(random_data(seed, 7, 2))  # minima: t(v̂, 0) + s e₃
-    v = np.array([*general.linear_fits(LearningSet(data.x[:, :2], data.y)).v_hat, 0.0])
+    v = np.array([*least_squares.linear_fits(LearningSet(data.x[:, :2], data.y)).v_hat, 0.0])
     rng = np.random.default_rng(seed)
     w0 = rng.normal(size=(50, 3)) * 3
     formula = scope.distance_sq_to_bn_minima(w0, data)
@@ -189,7 +192,7 @@ def test_bn_verdict_rejects_w_with_zero_sigma():
 
 def test_descent_direction_at_w_star_points_to_the_ray_of_minima():
     data = counterexample_set()
-    fits = general.linear_fits(data)
+    fits = least_squares.linear_fits(data)
     geo = scope.descent_geometry(data, fits.w_star, fits.v_hat)
     assert geo.orthogonal and geo.step > 0 and geo.on_minima
     assert list(geo.point) == [sp.Rational(25, 7), sp.Rational(15, 7)]

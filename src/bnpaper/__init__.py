@@ -16,8 +16,16 @@ Modules, each named for what it holds (its docstring names the chapter that uses
 - ``claims`` and ``__main__`` (``python -m bnpaper verify``).
 """
 
-from .data import LearningSet, counterexample_set, make_learning_set
-from .model import batch_mean, batch_normalize, batch_std, bn_loss, bn_output, standard_loss
+from bnpaper.core.data import LearningSet, make_learning_set
+from bnpaper.core.model import (
+    batch_mean,
+    batch_normalize,
+    batch_std,
+    bn_loss,
+    bn_output,
+    standard_loss,
+)
+from bnpaper.paper.counterexample import counterexample_set
 
 __all__ = [
     "LearningSet",

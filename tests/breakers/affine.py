@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import sympy as sp
 
-from bnpaper import affine, counterexample
-from bnpaper.data import LearningSet, counterexample_set
-from bnpaper.namespace import to_exact
+from bnpaper.core.data import LearningSet
+from bnpaper.core.namespace import to_exact
+from bnpaper.paper import counterexample
+from bnpaper.paper.counterexample import counterexample_set
+from bnpaper.topics import affine
 
 from . import Breaker
 
@@ -25,12 +27,12 @@ def third_label_14(mp):
 
 
 BREAKERS = [
-    Breaker("bnpaper.affine", "gamma-beta-1",
+    Breaker("bnpaper.topics.affine", "gamma-beta-1",
             lambda mp: mp.setattr(affine, "optimal_gamma_beta", doubled_gamma),
             "closed form γ* = 2⟨ẑ, ȳ⟩/M: the exact solve of ∂Ĉ/∂γ = 0 disagrees"),
-    Breaker("bnpaper.affine", "gamma-beta-2", third_label_14,
+    Breaker("bnpaper.topics.affine", "gamma-beta-2", third_label_14,
             "third label 13 → 14: the line of minima moves off 3w₁ = 5w₂"),
-    Breaker("bnpaper.affine", "gamma-beta-3",
+    Breaker("bnpaper.topics.affine", "gamma-beta-3",
             lambda mp: mp.setattr(counterexample, "standard_optimum",
                                   lambda data: (sp.Integer(5), sp.Integer(3))),
             "W* put on the line of minima, (5, 3): the gradient there is 0"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bnpaper import deep
+from bnpaper.topics import deep
 
 from . import Breaker
 
@@ -32,13 +32,13 @@ def _no_refit(mp):
 
 
 BREAKERS = [
-    Breaker(module="bnpaper.deep", key="book-deep-1", sabotage=_bn_removed,
+    Breaker(module="bnpaper.topics.deep", key="book-deep-1", sabotage=_bn_removed,
             why="Ĉ evaluated without BN (= C), so its gradient at W* vanishes"),
-    Breaker(module="bnpaper.deep", key="book-deep-2", sabotage=_centred_inputs,
+    Breaker(module="bnpaper.topics.deep", key="book-deep-2", sabotage=_centred_inputs,
             why="centred inputs: the best intercept b* equals mean(ȳ), the lower bound is 0"),
-    Breaker(module="bnpaper.deep", key="book-deep-3", sabotage=_no_refit,
+    Breaker(module="bnpaper.topics.deep", key="book-deep-3", sabotage=_no_refit,
             why="(v, b) not refitted: the hidden part of the raw gradient is not zero"),
-    Breaker(module="bnpaper.deep", key="book-deep-4",
+    Breaker(module="bnpaper.topics.deep", key="book-deep-4",
             sabotage=lambda mp: mp.setattr(deep, "CLAIM_NONLINEAR", ("identity",)),
             why="identity activation: the profile gradient vanishes in every run"),
 ]

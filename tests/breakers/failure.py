@@ -4,7 +4,7 @@ then miss."""
 
 from __future__ import annotations
 
-from bnpaper import failure
+from bnpaper.topics import failure
 
 from . import Breaker
 
@@ -17,7 +17,7 @@ def doubled_angle(alpha, among="all"):
 
 
 BREAKERS = [
-    Breaker("bnpaper.failure", f"failure-fraction-{among}",
+    Breaker("bnpaper.topics.failure", f"failure-fraction-{among}",
             lambda mp: mp.setattr(failure, "fraction_from_angle", doubled_angle),
             f"closed form with 2α for α ({among}): the Monte Carlo interval misses it")
     for among in ("all", "admissible")

@@ -1,10 +1,11 @@
 """Breakers for the claims of :mod:`bnpaper.general` (a general answer for one linear neuron)."""
 
-from bnpaper import general
+from bnpaper.core import least_squares
+from bnpaper.topics import general
 
 from . import Breaker
 
-_slopes = general.slopes
+_slopes = least_squares.slopes
 
 
 def _no_intercept(x, y):
@@ -14,10 +15,10 @@ def _no_intercept(x, y):
 
 
 BREAKERS = [
-    Breaker(module="bnpaper.general", key="book-general-1",
+    Breaker(module="bnpaper.topics.general", key="book-general-1",
             sabotage=lambda mp: mp.setattr(general, "slopes", _no_intercept),
             why="v̂ computed without the intercept: the scanned minima are elsewhere"),
-    Breaker(module="bnpaper.general", key="book-general-2",
+    Breaker(module="bnpaper.topics.general", key="book-general-2",
             sabotage=lambda mp: mp.setattr(
                 general, "classify_w_star",
                 lambda data: general.WStarVerdict("minimum", 1, 0.0)),

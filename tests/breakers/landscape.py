@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
-from bnpaper import counterexample, data, landscape, model
-from bnpaper.namespace import to_exact
+from bnpaper.core import data, model
+from bnpaper.core.namespace import to_exact
+from bnpaper.paper import counterexample
+from bnpaper.topics import landscape
 
 from . import Breaker
 
@@ -34,12 +36,12 @@ def labels_minus_intercept(mp):
 
 
 BREAKERS = [
-    Breaker("bnpaper.landscape", "landscape-angle-only",
+    Breaker("bnpaper.topics.landscape", "landscape-angle-only",
             lambda mp: mp.setattr(landscape, "radial_derivative", radial_derivative_with_eps),
             "BN with ε = 1 under the square root: Ĉ then depends on ‖w‖"),
-    Breaker("bnpaper.landscape", "landscape-descent-perpendicular",
+    Breaker("bnpaper.topics.landscape", "landscape-descent-perpendicular",
             lambda mp: mp.setattr(counterexample, "bn_gradient_at", ascent_instead_of_descent),
             "gradient with a flipped sign: the 'descent' step turns W* away from the minima"),
-    Breaker("bnpaper.landscape", "landscape-values", labels_minus_intercept,
+    Breaker("bnpaper.topics.landscape", "landscape-values", labels_minus_intercept,
             "labels ȳ + 6 (intercept 0): W* = (5, 3) lies on the ray of minima"),
 ]

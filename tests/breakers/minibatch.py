@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import sympy as sp
 
-from bnpaper import exact, minibatch
-from bnpaper.data import LearningSet, counterexample_set
-from bnpaper.namespace import to_exact
+from bnpaper.core import exact
+from bnpaper.core.data import LearningSet
+from bnpaper.core.namespace import to_exact
+from bnpaper.paper.counterexample import counterexample_set
+from bnpaper.topics import minibatch
 
 from . import Breaker
 
@@ -40,16 +42,16 @@ def w_star_at_the_eps_minimum(mp):
 
 
 BREAKERS = [
-    Breaker("bnpaper.minibatch", "minibatch-1",
+    Breaker("bnpaper.topics.minibatch", "minibatch-1",
             lambda mp: mp.setattr(minibatch, "pair_output_expr", sample_std_pair_output),
             "BN of a pair with the sample deviation (ddof = 1): outputs ±1/√2, not ±1"),
-    Breaker("bnpaper.minibatch", "minibatch-2", with_labels((13, 5, 2)),
+    Breaker("bnpaper.topics.minibatch", "minibatch-2", with_labels((13, 5, 2)),
             "labels reversed, (13, 5, 2): W* = (47/3, −8) lies in a cone of Ĉ₂ = 370/3, not in"
             " the best one (358/3)"),
-    Breaker("bnpaper.minibatch", "minibatch-3", w_star_at_the_eps_minimum,
+    Breaker("bnpaper.topics.minibatch", "minibatch-3", w_star_at_the_eps_minimum,
             "labels (ȳ + 6)/10 and ε = 706/900: W* is then the minimizer of Ĉ_ε"),
-    Breaker("bnpaper.minibatch", "minibatch-4", with_labels((sp.Rational(1, 5), sp.Rational(1, 2),
-                                                             sp.Rational(13, 10))),
+    Breaker("bnpaper.topics.minibatch", "minibatch-4",
+            with_labels((sp.Rational(1, 5), sp.Rational(1, 2), sp.Rational(13, 10))),
             "labels ȳ/10: γ̄ < 1, so Ĉ_ε has a minimizer at a finite ‖w‖ on the ray"),
 ]
 

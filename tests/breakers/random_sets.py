@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from bnpaper import lemma, random_sets
+from bnpaper.paper import lemma
+from bnpaper.topics import random_sets
 
 from . import Breaker
 
@@ -25,13 +26,13 @@ def _ray_only(w0, xc, yc):
 
 
 BREAKERS = [
-    Breaker(module="bnpaper.random_sets", key="book-random-1",
+    Breaker(module="bnpaper.topics.random_sets", key="book-random-1",
             sabotage=lambda mp: mp.setattr(random_sets, "sample_sets", _centred_inputs(0.0)),
             why="centred inputs: W* = v̂ is a BN minimum, ρ is rounding noise"),
-    Breaker(module="bnpaper.random_sets", key="book-random-2",
+    Breaker(module="bnpaper.topics.random_sets", key="book-random-2",
             sabotage=lambda mp: mp.setattr(random_sets, "sample_sets", _centred_inputs(1e-3)),
             why="nearly centred inputs: α ≈ 0, the share tends to 1/2 and its CI reaches 1/2"),
-    Breaker(module="bnpaper.random_sets", key="book-random-3",
+    Breaker(module="bnpaper.topics.random_sets", key="book-random-3",
             sabotage=lambda mp: mp.setattr(random_sets, "distance_sq_to_minima", _ray_only),
             why="the BN minima for M ≤ d taken as the ray t·v̂ only, without ker Xc"),
 ]

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import sympy as sp
 
-from bnpaper import counterexample, relu
-from bnpaper.data import LearningSet, counterexample_set
-from bnpaper.namespace import to_exact
+from bnpaper.core.data import LearningSet
+from bnpaper.core.namespace import to_exact
+from bnpaper.paper import counterexample
+from bnpaper.paper.counterexample import counterexample_set
+from bnpaper.topics import relu
 
 from . import Breaker
 
@@ -36,14 +38,14 @@ def w_star_on_the_best_ray(mp):
 
 
 BREAKERS = [
-    Breaker("bnpaper.relu", "relu-1", with_labels((2, 5, -13)),
+    Breaker("bnpaper.topics.relu", "relu-1", with_labels((2, 5, -13)),
             "third label −13: the ReLU cannot output it, and the minimum of C moves off the"
             " linear W* to (−15, 10)"),
-    Breaker("bnpaper.relu", "relu-2", w_star_on_the_best_ray,
+    Breaker("bnpaper.topics.relu", "relu-2", w_star_on_the_best_ray,
             "W* put on the ray of BN-ReLU minima, (1, 0): the gradient there is 0"),
-    Breaker("bnpaper.relu", "relu-3", with_labels((13, 5, 2)),
+    Breaker("bnpaper.topics.relu", "relu-3", with_labels((13, 5, 2)),
             "labels reversed: the largest label is the first sample's, and the global minima"
             " move to the ray (1, −1)"),
-    Breaker("bnpaper.relu", "relu-4", w_star_on_the_best_ray,
+    Breaker("bnpaper.topics.relu", "relu-4", w_star_on_the_best_ray,
             "W* put on the ray of BN-ReLU minima, (1, 0): the distance lhs is 0"),
 ]

@@ -2,10 +2,11 @@
 
 import numpy as np
 
-from bnpaper import lemma, scope
-from bnpaper.data import LearningSet
-from bnpaper.general import centered
-from bnpaper.namespace import to_exact
+from bnpaper.core.data import LearningSet
+from bnpaper.core.least_squares import centered
+from bnpaper.core.namespace import to_exact
+from bnpaper.paper import lemma
+from bnpaper.topics import scope
 
 from . import Breaker
 
@@ -28,13 +29,13 @@ def _ray_only(w0, data):
 
 
 BREAKERS = [
-    Breaker(module="bnpaper.scope", key="scope-bias",
+    Breaker(module="bnpaper.topics.scope", key="scope-bias",
             sabotage=lambda mp: mp.setattr(scope, "with_bias", _not_a_bias),
             why="the 'bias' input varies over the batch (1, 4, 9, …), so it is no bias"),
-    Breaker(module="bnpaper.scope", key="scope-underdetermined",
+    Breaker(module="bnpaper.topics.scope", key="scope-underdetermined",
             sabotage=lambda mp: mp.setattr(scope, "distance_sq_to_bn_minima", _ray_only),
             why="the BN minima taken as the ray t·v̂ only, without the null space of Xc"),
-    Breaker(module="bnpaper.scope", key="scope-table",
+    Breaker(module="bnpaper.topics.scope", key="scope-table",
             sabotage=lambda mp: mp.setattr(
                 scope, "bn_verdict", lambda data, w: scope.BNVerdict("minimum", 1)),
             why="every W* declared a BN minimum, whatever the data"),

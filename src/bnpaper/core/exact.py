@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from .data import LearningSet
+from bnpaper.core.data import LearningSet
 
 
 def weight_symbols(d: int = 2) -> np.ndarray:

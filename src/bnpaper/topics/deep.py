@@ -31,9 +31,10 @@ from typing import Any
 
 import numpy as np
 
-from . import checks, general, lemma, model
-from .data import LearningSet, make_learning_set
-from .namespace import convert, namespace_of
+from bnpaper.core import checks, least_squares, model
+from bnpaper.core.data import LearningSet, make_learning_set
+from bnpaper.core.namespace import convert, namespace_of
+from bnpaper.paper import lemma
 
 
 @dataclass(frozen=True)
@@ -327,7 +328,7 @@ def _traced_stack(w: Any, big: Architecture, x: Any, act: Any, bn: Any, depth: A
     z − μ there. Where σ = 0 in a *selected* BN the result is meaningless: such points are
     flagged by :func:`degeneracy` and excluded.
     """
-    from .autodiff import jax_x64
+    from bnpaper.core.autodiff import jax_x64
 
     jnp = jax_x64().numpy
     units, layer_of, row_of, col_of = _slot_layout(big)
@@ -380,7 +381,7 @@ def _traced_network(w: Any, big: Architecture, x: Any, act: Any, bn: Any, depth:
 
 
 def _traced_loss(w: Any, big: Architecture, x: Any, y: Any, *flags: Any) -> Any:
-    from .autodiff import jax_x64
+    from bnpaper.core.autodiff import jax_x64
 
     return model.squared_error(_traced_network(w, big, x, *flags), y, jax_x64().numpy)
 
@@ -441,7 +442,7 @@ def _solver(big: Architecture) -> Any:
     """solve(W₀ (n, P_big), x, y, act, bn, depth, width, steps, λ₀, λ_min) → (W, loss, ‖∇‖ at W,
     ‖∇‖ at W₀), each row trained independently (vmap), jit-compiled once for all networks
     that fit in ``big`` (see :func:`_traced_stack`), BN on or off."""
-    from .autodiff import jax_x64
+    from bnpaper.core.autodiff import jax_x64
 
     jax = jax_x64()
     jnp = jax.numpy
@@ -504,7 +505,7 @@ def train_many(archs: list[Architecture], data: LearningSet, w0: list[Any], bn: 
 def gradient_function(arch: Architecture, data: LearningSet, bn: bool) -> Any:
     """W ↦ ∇C(W) or ∇Ĉ(W), compiled once (JAX reverse-mode autodiff of :func:`loss` itself,
     not of the solver's traced network). W (P,) → (P,)."""
-    from .autodiff import gradient
+    from bnpaper.core.autodiff import gradient
 
     grad = gradient(loss, arch, data.numeric(), bn)
     return lambda w: grad(checks.finite_array(w, "W"))
@@ -557,7 +558,7 @@ def _analyser(big: Architecture) -> Any:
     """analyse(W (n, P_big), x, y, act, depth, width) → (∇C, ∇²C, ∇Ĉ, ∇Ĉ at the best
     (v, b), Ĉ, Ĉ at the best (v, b), the best (v, b)), vmapped over the rows of W, compiled
     once for all networks that fit in ``big``."""
-    from .autodiff import jax_x64
+    from bnpaper.core.autodiff import jax_x64
 
     jax = jax_x64()
     jnp = jax.numpy
@@ -762,11 +763,11 @@ def scale_orbit_distance_sq(w0: Any, w_hat: Any, arch: Architecture) -> np.ndarr
 def least_squares_with_intercept(data: LearningSet) -> tuple[np.ndarray, float, float]:
     """(a, b, C): the least-squares affine fit ȳ ≈ ⟨a, x̄⟩ + b and its loss Σ residual².
 
-    a = v̂ and b = b̂ of :func:`bnpaper.general.linear_fits` (the slope with intercept); the
+    a = v̂ and b = b̂ of :func:`bnpaper.least_squares.linear_fits` (the slope with intercept); the
     residual ⟨a, x̄⟩ + b − ȳ equals Xc a − yc since b = ȳ − ⟨x̄, a⟩ (means over the batch)."""
     data = data.numeric()
-    fits = general.linear_fits(data)
-    xc, yc = general.centered(data.x, data.y)
+    fits = least_squares.linear_fits(data)
+    xc, yc = least_squares.centered(data.x, data.y)
     r = xc @ fits.v_hat - yc
     return fits.v_hat, float(fits.intercept), float(r @ r)
 
@@ -813,8 +814,8 @@ def claims() -> list:
     W* is not stationary for Ĉ, Lemma 4.5 fails at W₀ = W* (lhs bounded below by the
     output-bias gap), and the profile gradient vanishes; on trained non-linear networks the
     profile gradient does not vanish (a share over seeds, with its Wilson interval)."""
-    from . import deep_experiment as dx
-    from .claims import Claim, Evidence
+    from bnpaper.claims import Claim, Evidence
+    from bnpaper.topics import deep_experiment as dx
 
     data = make_regression_set()
     arch = CLAIM_ARCH

@@ -23,9 +23,13 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from . import model, plots
-from .data import LearningSet, counterexample_set
-from .namespace import SYMPY, convert, namespace_of, to_exact
+from bnpaper.core import geometry, model
+from bnpaper.core.data import LearningSet
+from bnpaper.core.least_squares import centered, learning_arrays, linear_fits, slopes
+from bnpaper.core.namespace import SYMPY, convert, is_exact, namespace_of, to_exact
+from bnpaper.core.text import fmt_exact
+from bnpaper.paper.counterexample import counterexample_set
+from bnpaper.presentation import plots
 
 PARALLEL_TOL = 1e-9
 """On float data, W* and v̂ count as parallel when sin ∠(W*, v̂) is below this."""
@@ -36,84 +40,6 @@ not zero (found by a search over small integer labels): W* = v̂/3 and W* = −v
 
 
 # --------------------------------------------------------------------------- linear algebra
-
-
-def _is_exact(a: Any) -> bool:
-    return isinstance(a, np.ndarray) and a.dtype == object
-
-
-def _t(a: np.ndarray) -> np.ndarray:
-    return np.swapaxes(a, -1, -2)
-
-
-def _solve(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """a⁻¹b for a: (..., d, d), b: (..., d); exact (sympy) for object arrays."""
-    if _is_exact(a):
-        sol = sp.Matrix(a.tolist()).LUsolve(sp.Matrix(list(b)))
-        return np.array([sp.nsimplify(s) for s in sol], dtype=object)
-    return np.linalg.solve(a, b[..., None])[..., 0]
-
-
-def _rank(a: np.ndarray) -> np.ndarray | int:
-    """The rank of a (..., M, d) matrix (exact for object arrays)."""
-    return sp.Matrix(a.tolist()).rank() if _is_exact(a) else np.linalg.matrix_rank(a)
-
-
-def learning_arrays(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
-    """x: (..., M, d), y: (..., M) as float64 (or kept exact), with shapes checked."""
-    xs, ys = np.asarray(x), np.asarray(y)
-    if not (_is_exact(xs) or _is_exact(ys)):
-        xs, ys = xs.astype(float), ys.astype(float)
-    if xs.ndim < 2 or ys.shape != xs.shape[:-1]:
-        raise ValueError(f"x has shape {xs.shape} and y has shape {ys.shape}; expected "
-                         "(..., M, d) and (..., M): one label per sample")
-    if xs.shape[-2] < 2:
-        raise ValueError(f"M = {xs.shape[-2]}; batch normalization needs M >= 2 samples")
-    return xs, ys
-
-
-def centered(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
-    """(Xc, yc) = (X − 1x̄ᵀ, y − ȳ1), over the sample axis. x: (..., M, d), y: (..., M)."""
-    xs, ys = learning_arrays(x, y)
-    m = xs.shape[-2]
-    return xs - xs.sum(axis=-2, keepdims=True) / m, ys - ys.sum(axis=-1, keepdims=True) / m
-
-
-def _check_full_rank(a: np.ndarray, name: str, meaning: str) -> None:
-    rank = np.atleast_1d(_rank(a))
-    d = a.shape[-1]
-    if np.any(rank < d):
-        i = int(np.argmax(rank < d))
-        where = f" (set {i})" if a.ndim > 2 else ""
-        raise ValueError(f"{name} has rank {int(rank[i])} < d = {d}{where}; {meaning}")
-
-
-def slopes(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
-    """(W*, v̂): least-squares slopes without and with an intercept. Shapes (..., d).
-
-    W* = (XᵀX)⁻¹Xᵀy minimizes C; v̂ = (XcᵀXc)⁻¹Xcᵀyc (the OLS slope with intercept) spans
-    the BN minima. Stacked over leading axes on float data; exact on object arrays.
-    Raises ValueError when X or Xc is rank-deficient (M ≤ d, a constant input, ...).
-    """
-    xs, ys = learning_arrays(x, y)
-    xc, yc = centered(xs, ys)
-    _check_full_rank(xs, "X", "W* is not unique")
-    _check_full_rank(xc, "Xc", "the BN minima are not a ray (use bn_minima); this needs "
-                     "M ≥ d + 1 and no input that is constant over the batch")
-    w_star = _solve(_t(xs) @ xs, (_t(xs) @ ys[..., None])[..., 0])
-    v_hat = _solve(_t(xc) @ xc, (_t(xc) @ yc[..., None])[..., 0])
-    return w_star, v_hat
-
-
-def angle(a: Any, b: Any) -> np.ndarray:
-    """The angle ∠(a, b) ∈ [0, π] between vectors of shape (..., d), in radians."""
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    na, nb = np.linalg.norm(a, axis=-1), np.linalg.norm(b, axis=-1)
-    if np.any(na == 0) or np.any(nb == 0):
-        raise ValueError("the angle to a zero vector is undefined")
-    # atan2 of |a × b| and ⟨a, b⟩ is accurate near 0 and π, where arccos is not
-    cross = np.sqrt(np.maximum(na**2 * nb**2 - np.sum(a * b, -1) ** 2, 0.0))
-    return np.arctan2(cross, np.sum(a * b, axis=-1))
 
 
 # --------------------------------------------------------------------------- closed forms
@@ -172,88 +98,7 @@ def bn_gradient_closed_form(w: Any, data: LearningSet) -> Any:
 # --------------------------------------------------------------------------- the two fits
 
 
-@dataclass(frozen=True)
-class LinearFits:
-    """The two least-squares fits of one learning set, and the quantities relating them."""
-
-    w_star: np.ndarray
-    """W* = (XᵀX)⁻¹Xᵀy, the slope without intercept (the optimum of C)."""
-    v_hat: np.ndarray
-    """v̂ = (XcᵀXc)⁻¹Xcᵀyc, the slope with intercept (direction of the BN minima)."""
-    intercept: Any
-    """b̂ = ȳ − ⟨x̄, v̂⟩, the intercept of the fit with intercept."""
-    mean_residual: Any
-    """r̄ = ȳ − ⟨x̄, W*⟩, the mean residual of the fit without intercept."""
-    x_bar: np.ndarray
-    """x̄, the mean input."""
-    covariance: np.ndarray
-    """Xcᵀyc (M times the input–label covariances)."""
-    shift: np.ndarray
-    """M r̄ (XcᵀXc)⁻¹x̄, which equals W* − v̂ (the proposition)."""
-
-
-def linear_fits(data: LearningSet) -> LinearFits:
-    """Both fits of ``data`` (exact for exact data), with the relation's ingredients."""
-    x, y = np.asarray(data.x), np.asarray(data.y)
-    w_star, v_hat = slopes(x, y)
-    xc, yc = centered(x, y)
-    x_bar, y_bar = x.sum(axis=0) / data.M, y.sum() / data.M
-    r_bar = y_bar - np.dot(x_bar, w_star)
-    return LinearFits(w_star, v_hat, y_bar - np.dot(x_bar, v_hat), r_bar, x_bar, yc @ xc,
-                      data.M * r_bar * _solve(xc.T @ xc, x_bar))
-
-
 # --------------------------------------------------------------------------- BN minima
-
-
-@dataclass(frozen=True)
-class BNMinima:
-    """The set of minima of Ĉ on {σ(w) > 0}, for any learning set.
-
-    ``kind`` is "ray" (t·v̂, t > 0), "ray plus null space" ({t·v̂ + n : t > 0, Xc n = 0}),
-    "half-space" (rank Xc = 1: Ĉ takes two values) or "constant" (Xcᵀyc = 0: Ĉ is constant).
-    """
-
-    kind: str
-    direction: np.ndarray
-    """v̂ = Xc⁺yc, the minimum-norm least-squares slope with intercept (shape (d,))."""
-    null_space: np.ndarray
-    """A basis of ker Xc, where σ(w) = 0 (shape (k, d))."""
-    rank: int
-    """rank Xc."""
-    value: Any
-    """min Ĉ = ‖y‖² + M − 2√M‖P yc‖."""
-
-
-def bn_minima(data: LearningSet) -> BNMinima:
-    """The minima of Ĉ, exact on exact data; raises if Xc = 0 (σ(w) = 0 for every w)."""
-    xc, yc = centered(data.x, data.y)
-    y = np.asarray(data.y)
-    if _is_exact(xc) or _is_exact(yc):
-        xm, ym = sp.Matrix(to_exact(xc).tolist()), sp.Matrix(list(to_exact(yc)))
-        direction = np.array(list(xm.pinv() * ym), dtype=object)
-        null = np.array([list(n) for n in xm.nullspace()], dtype=object).reshape(-1, data.d)
-        rank, cov_zero = xm.rank(), all(c == 0 for c in xm.T * ym)
-        proj_sq = sp.nsimplify(sp.expand((ym.T * xm * sp.Matrix(list(direction)))[0]))
-        value = sp.radsimp(np.sum(to_exact(y) ** 2) + data.M - 2 * sp.sqrt(data.M * proj_sq))
-    else:
-        direction = np.linalg.lstsq(xc, yc, rcond=None)[0]
-        _, s, vt = np.linalg.svd(xc)
-        rank = int(np.sum(s > s[0] * max(xc.shape) * np.finfo(float).eps)) if s[0] > 0 else 0
-        null = vt[rank:]
-        cov = yc @ xc
-        cov_zero = bool(np.linalg.norm(cov) <= 1e-12 * np.linalg.norm(xc) * np.linalg.norm(yc))
-        value = float(y @ y + data.M - 2 * np.sqrt(data.M * max(yc @ xc @ direction, 0.0)))
-    if rank == 0:
-        raise ValueError("Xc = 0: every input is the same, so σ(w) = 0 for every w and Ĉ is "
-                         "undefined everywhere")
-    if cov_zero:
-        kind = "constant"
-    elif rank == 1:
-        kind = "half-space"
-    else:
-        kind = "ray" if rank == data.d else "ray plus null space"
-    return BNMinima(kind, direction, null, int(rank), value)
 
 
 # --------------------------------------------------------------------------- W* versus Ŵ*
@@ -284,8 +129,8 @@ def classify_w_star(data: LearningSet) -> WStarVerdict:
         raise ValueError("v̂ = 0 (Xcᵀyc = 0): Ĉ is constant, every w is a minimum")
     if all(c == 0 for c in w):
         raise ValueError("W* = 0 (Xᵀy = 0): σ(W*) = 0, so Ĉ is undefined at W*")
-    alpha = float(angle(w, v))
-    if _is_exact(w):
+    alpha = float(geometry.angle(w, v))
+    if is_exact(w):
         parallel = all(sp.simplify(w[i] * v[j] - w[j] * v[i]) == 0
                        for i in range(data.d) for j in range(i))
     else:
@@ -314,13 +159,6 @@ def example_sets() -> dict[str, LearningSet]:
 
 
 # --------------------------------------------------------------------------- printing
-
-
-def fmt_exact(v: Any) -> str:
-    """An exact scalar or vector as text that does not depend on sympy's printer settings."""
-    if np.ndim(v):
-        return "(" + ", ".join(fmt_exact(c) for c in np.ravel(v)) + ")"
-    return str(sp.nsimplify(v)) if isinstance(v, (sp.Basic, int)) else f"{float(v):.6g}"
 
 
 def example_rows(sets: dict[str, LearningSet]) -> list[str]:
@@ -352,7 +190,7 @@ def loss_by_angle_figure(sets: dict[str, LearningSet]) -> Any:
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, len(sets), figsize=(3.6 * len(sets), 4.0), sharey=False)
-    theta, circle = plots.unit_directions(1441)
+    theta, circle = geometry.unit_directions(1441)
     for ax, (title, data) in zip(np.atleast_1d(axes), sets.items(), strict=True):
         num = data.numeric()
         fits = linear_fits(num)
@@ -396,15 +234,15 @@ def scan_minima(x: Any, y: Any, n_angles: int = 3600) -> tuple[int, int]:
     for a, b, v in zip(xs, ys, v_hat, strict=True):
         loss = model.bn_loss(circle, LearningSet(a, b))
         minima = np.flatnonzero((loss < np.roll(loss, 1)) & (loss < np.roll(loss, -1)))
-        good += len(minima) == 1 and float(angle(circle[minima[0]], v)) <= step
+        good += len(minima) == 1 and float(geometry.angle(circle[minima[0]], v)) <= step
     return good, len(xs)
 
 
 def claims() -> list:
     """The chapter's main derived claims: exact (sympy) on the paper's set, and a scan of
     model.bn_loss over directions on many random sets."""
-    from . import exact
-    from .claims import Claim, Evidence
+    from bnpaper.claims import Claim, Evidence
+    from bnpaper.core import exact
 
     source = "book, A general answer for one linear neuron"
     sets = example_sets()

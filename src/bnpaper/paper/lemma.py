@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from . import checks
-from .namespace import SYMPY, convert, namespace_of
+from bnpaper.core import checks
+from bnpaper.core.namespace import SYMPY, convert, namespace_of
 
 
 def _dot(a: Any, b: Any, xp: Any) -> Any:

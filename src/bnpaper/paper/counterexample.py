@@ -13,9 +13,11 @@ from functools import cache
 import numpy as np
 import sympy as sp
 
-from . import exact, lemma, model, paper
-from .data import LearningSet, counterexample_set
-from .namespace import to_exact
+from bnpaper.core import exact, model
+from bnpaper.core.data import LearningSet
+from bnpaper.core.least_squares import standard_optimum
+from bnpaper.core.namespace import to_exact
+from bnpaper.paper import facts, lemma
 
 
 @cache
@@ -26,12 +28,12 @@ def recover_labels() -> np.ndarray:
     ȳ) and ∇Ĉ(v) = 0 at a point v of the published line of BN minima (linear in ȳ too; one
     equation is redundant since ⟨∇Ĉ(v), v⟩ = 0). Raises if the solution is not unique.
     """
-    x = to_exact(paper.INPUTS)
+    x = to_exact(facts.INPUTS)
     labels = sp.symbols(f"y1:{len(x) + 1}", real=True)
     data = LearningSet(x, np.array(labels, dtype=object))
-    a, b = paper.BN_MINIMA_LINE
+    a, b = facts.BN_MINIMA_LINE
     on_line = (-b, a)  # a·w₁ + b·w₂ = 0 holds at (−b, a), which has w₁ > 0 for the paper's line
-    equations = exact.at(exact.gradient(exact.loss_expr(model.standard_loss, data)), paper.W_STAR)
+    equations = exact.at(exact.gradient(exact.loss_expr(model.standard_loss, data)), facts.W_STAR)
     equations += exact.at(exact.gradient(exact.loss_expr(model.bn_loss, data)), on_line)
     solutions = sp.solve(equations, labels, dict=True)
     if len(solutions) != 1 or len(solutions[0]) != len(labels):
@@ -39,14 +41,11 @@ def recover_labels() -> np.ndarray:
     return np.array([solutions[0][s] for s in labels], dtype=object)
 
 
-def standard_optimum(data: LearningSet) -> tuple[sp.Expr, ...]:
-    """W*, the unique solution of ∇C(w) = 0 (C is a convex quadratic)."""
-    symbols = list(exact.weight_symbols(data.d))
-    sol = sp.solve(exact.gradient(exact.loss_expr(model.standard_loss, data), data.d), symbols,
-                   dict=True)
-    if len(sol) != 1 or len(sol[0]) != data.d:
-        raise ValueError(f"∇C(w) = 0 has no unique solution: {sol}")
-    return tuple(sol[0][s] for s in symbols)
+@cache
+def counterexample_set() -> LearningSet:
+    """The paper's learning set, exact: the published inputs and the labels recovered from the
+    published facts (chapter 4). Use ``.numeric()`` for float arrays."""
+    return LearningSet(to_exact(facts.INPUTS), recover_labels())
 
 
 def bn_gradient_at(data: LearningSet, w: tuple) -> list[sp.Expr]:
@@ -93,11 +92,16 @@ def bn_minima_direction(data: LearningSet, center: bool = True) -> tuple[sp.Expr
     return minima[0].direction
 
 
-def lemma_at_optimum(data: LearningSet) -> lemma.LemmaCheck:
-    """Both sides of Lemma 4.5 at W₀ = W*, exact, with Ŵ* closest on the ray of BN minima."""
-    w_star = standard_optimum(data)
-    w0 = to_exact(w_star)
-    check = lemma.check_lemma(w0, to_exact(w_star), to_exact(bn_minima_direction(data)))
+def lemma_at_optimum(data: LearningSet, w_star: tuple | None = None,
+                     direction: tuple | None = None) -> lemma.LemmaCheck:
+    """Both sides of Lemma 4.5 at W₀ = W*, exact, with Ŵ* closest on the ray of BN minima.
+
+    ``w_star`` and ``direction`` (of the ray) default to those of ``data``
+    (:func:`bnpaper.core.least_squares.standard_optimum`, :func:`bn_minima_direction`).
+    """
+    w_star = to_exact(standard_optimum(data) if w_star is None else w_star)
+    v = to_exact(bn_minima_direction(data) if direction is None else direction)
+    check = lemma.check_lemma(w_star, w_star, v)
     return lemma.LemmaCheck(sp.simplify(check.lhs), sp.simplify(check.rhs))
 
 
@@ -107,48 +111,7 @@ def minima_curvature(data: LearningSet) -> sp.Expr:
     The labels were solved from first-order conditions only (∇C(W*) = 0, ∇Ĉ(v) = 0); that the
     ray holds minima (> 0) and not maxima (< 0) is information the reconstruction did not use.
     """
-    a, b = paper.BN_MINIMA_LINE
+    a, b = facts.BN_MINIMA_LINE
     return exact.curvature_across(exact.loss_expr(model.bn_loss, data), (-b, a))
 
 
-def claims() -> list:
-    """The paper's four statements about the counterexample, re-derived exactly, and what
-    confirms the reconstructed labels independently (``book-recon-1``; ``paper-2`` is the other).
-
-    ``paper-1`` and ``paper-3`` are the facts the labels were solved from (evidence
-    BUILT_FROM): they hold by construction and confirm nothing.
-    """
-    from .claims import Claim, Evidence
-
-    data = counterexample_set()
-    w_star = standard_optimum(data)
-    grad = exact.to_floats(bn_gradient_at(data, w_star))
-    rounded = tuple(round(g, paper.GRADIENT_DECIMALS) for g in grad)
-    v = bn_minima_direction(data)
-    a, b = paper.BN_MINIMA_LINE
-    curvature = minima_curvature(data)
-    check = lemma_at_optimum(data)
-    return [
-        Claim("paper-1", "W* = (1, 3) is the optimum of the standard loss C", "paper, Example 3.2",
-              str(paper.W_STAR), str(tuple(w_star)), "exact: solve ∇C(w) = 0 (sympy)",
-              tuple(w_star) == paper.W_STAR, Evidence.BUILT_FROM),
-        Claim("paper-2", "∇Ĉ(W*) ≠ 0, so W* is not a local optimum of Ĉ", "paper, Example 3.2",
-              str(paper.GRADIENT_AT_W_STAR), f"({grad[0]:.6f}, {grad[1]:.6f})",
-              "exact gradient (sympy), rounded to the printed digits: the labels were not "
-              "solved from them",
-              rounded == paper.GRADIENT_AT_W_STAR and any(g != 0 for g in grad),
-              Evidence.DERIVED),
-        Claim("paper-3", "the local minima of Ĉ are the line 3w₁ = 5w₂, w₁ > 0",
-              "paper, Example 3.2", "3w₁ = 5w₂", f"ray t·{tuple(v)}, t > 0",
-              "exact stationary set and curvature (sympy)",
-              a * v[0] + b * v[1] == 0 and v[0] > 0, Evidence.BUILT_FROM),
-        Claim("book-recon-1", "the ray 3w₁ = 5w₂, w₁ > 0 holds minima of Ĉ, not maxima (second "
-              "order; the labels were solved from first-order conditions only)",
-              "book, The counterexample", "—",
-              f"curvature across the ray = {curvature}",
-              "exact Hessian across the ray (sympy)", bool(curvature > 0), Evidence.DERIVED),
-        Claim("paper-4", "Lemma 4.5 fails at W₀ = W*: ‖W₀ − Ŵ*‖² > 0 = rhs", "paper, Example 3.2",
-              "lhs > 0 = rhs", f"lhs = {check.lhs}, rhs = {check.rhs}",
-              "exact distance to the ray of BN minima (sympy)",
-              bool(check.lhs > 0) and check.rhs == 0, Evidence.DERIVED),
-    ]

@@ -26,10 +26,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import sympy as sp
 
-from . import exact, general, lemma, model, plots
-from .data import LearningSet, counterexample_set
-from .namespace import to_exact
-from .sectors import (
+from bnpaper.core import exact, geometry, model
+from bnpaper.core.data import LearningSet
+from bnpaper.core.namespace import to_exact
+from bnpaper.paper import lemma
+from bnpaper.paper.counterexample import counterexample_set
+from bnpaper.presentation import plots
+from bnpaper.topics.sectors import (
     PRECISION,
     SIGMA,
     Sector,
@@ -317,7 +320,7 @@ def autodiff_agrees(data: LearningSet, w: tuple[Any, Any], gradient: Any,
                     tol: float = AUTODIFF_TOL) -> bool:
     """Whether JAX autodiff's ∇Ĉ (BN, then ReLU) at w is within ``tol`` of ``gradient``
     (the exact one, :func:`bn_relu_gradient_at`) in every entry: an independent check."""
-    from .autodiff import gradient as autodiff_gradient
+    from bnpaper.core.autodiff import gradient as autodiff_gradient
 
     numeric = autodiff_gradient(model.bn_loss, data.numeric(), activation="relu")(
         np.array(exact.to_floats(w)))
@@ -327,8 +330,8 @@ def autodiff_agrees(data: LearningSet, w: tuple[Any, Any], gradient: Any,
 # --- Independent numerics: a fine angular grid, refined -----------------------------------
 
 def unit_directions(theta: np.ndarray) -> np.ndarray:
-    """(cos θ, sin θ) for every angle: shape (..., 2) (:func:`bnpaper.plots.unit_vectors`)."""
-    return plots.unit_vectors(theta)
+    """(cos θ, sin θ) for every angle: shape (..., 2) (:func:`bnpaper.geometry.unit_vectors`)."""
+    return geometry.unit_vectors(theta)
 
 
 def angular_profile(data: LearningSet, n: int = 3600, activation: str = "relu"
@@ -376,9 +379,9 @@ def numeric_local_minima(data: LearningSet, n: int = 36_000, iters: int = 80,
 
 def angle_between(a: Any, b: Any) -> float:
     """The angle in radians, in [0, π], between two nonzero directions a and b (exact input
-    is fine); :func:`bnpaper.general.angle`, which stays accurate for tiny angles."""
+    is fine); :func:`bnpaper.geometry.angle`, which stays accurate for tiny angles."""
     u, v = (np.array(exact.to_floats(tuple(p))) for p in (a, b))
-    return float(general.angle(u, v))
+    return float(geometry.angle(u, v))
 
 
 def grid_minimum(loss: Any, data: LearningSet, lim: float = 10.0, n: int = 2001,
@@ -453,7 +456,7 @@ def landscape_figure(data: LearningSet, w_star: Any, minima: list[CriticalRay],
     import matplotlib.pyplot as plt  # after bnpaper.plots has chosen the backend
 
     num = data.numeric()
-    w1, w2, w = plots.weight_grid(lim)
+    w1, w2, w = geometry.weight_grid(lim)
     ws = np.asarray(w_star, dtype=float)
     fig, axes = plt.subplots(1, 2, figsize=(10, 4.8))
     panels = [(model.standard_loss, "$C(w)$", "Standard ReLU neuron: $C$"),
@@ -550,7 +553,7 @@ def angle_figure(data: LearningSet, rays: list[CriticalRay], w_star: Any,
 def paper_set_analysis() -> dict[str, Any]:
     """The chapter's exact results on the paper's learning set (cached: used by claims)."""
     data = counterexample_set()
-    from .counterexample import standard_optimum
+    from bnpaper.core.least_squares import standard_optimum
 
     w_star = standard_optimum(data)
     minima = bn_relu_minima(data)
@@ -568,7 +571,7 @@ def paper_set_analysis() -> dict[str, Any]:
 
 def claims() -> list:
     """The chapter's main results on the paper's learning set, re-derived exactly."""
-    from .claims import Claim, Evidence
+    from bnpaper.claims import Claim, Evidence
 
     a = paper_set_analysis()
     std, grad, best = a["standard"], exact.to_floats(a["gradient"]), a["minima"][0]

@@ -15,9 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from . import lemma, plots
-from .checks import aligned_table, power_of_ten_text
-from .namespace import convert, namespace_of
+from bnpaper.core import geometry
+from bnpaper.core.namespace import convert, namespace_of
+from bnpaper.core.text import power_of_ten_text
+from bnpaper.paper import lemma
+from bnpaper.presentation import plots
+from bnpaper.presentation.tables import aligned_table
 
 
 def _unit(a: Any, name: str) -> np.ndarray:
@@ -180,7 +183,7 @@ def lemma_regions_figure(w_star: Any, v_hat: Any, lim: float = 4.0) -> Any:
     from matplotlib.patches import Patch
 
     ws, vh = np.asarray(w_star, dtype=float), np.asarray(v_hat, dtype=float)
-    w1, w2, grid = plots.weight_grid(lim, 400)
+    w1, w2, grid = geometry.weight_grid(lim, 400)
     fig, (left, right) = plt.subplots(1, 2, figsize=(10.5, 5.4))
     left.pcolormesh(w1, w2, lemma_region(grid, ws, vh), cmap=ListedColormap(REGION_COLOURS),
                     vmin=-0.5, vmax=2.5, shading="auto")
@@ -221,10 +224,10 @@ def lemma_regions_figure(w_star: Any, v_hat: Any, lim: float = 4.0) -> Any:
 
 def claims() -> list:
     """The chapter's claims on the paper's set: exact where possible, else numeric."""
-    from .claims import Claim, Evidence
-    from .data import counterexample_set
-    from .general import linear_fits
-    from .namespace import to_exact
+    from bnpaper.claims import Claim, Evidence
+    from bnpaper.core.least_squares import linear_fits
+    from bnpaper.core.namespace import to_exact
+    from bnpaper.paper.counterexample import counterexample_set
 
     source = "book, What is true instead"
     fits = linear_fits(counterexample_set())

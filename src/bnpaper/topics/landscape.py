@@ -14,10 +14,11 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from . import checks, counterexample, exact, model, plots
-from .data import LearningSet
-from .namespace import is_exact, to_exact
-from .plots import unit_vectors
+from bnpaper.core import exact, geometry, least_squares, model
+from bnpaper.core.data import LearningSet
+from bnpaper.core.geometry import unit_vectors
+from bnpaper.paper import counterexample
+from bnpaper.presentation import plots
 
 Loss = Callable[..., Any]
 
@@ -44,23 +45,6 @@ def gradient_function(loss: Loss, data: LearningSet, **kwargs: Any
         return np.stack([np.broadcast_to(p, w.shape[:-1]) for p in parts], axis=-1)
 
     return field
-
-
-def angle_of(w: Any) -> Any:
-    """The angle θ ∈ (−π, π] of w = (w₁, w₂): exact ``atan2`` for sympy input, else float.
-
-    w: (2,) exact, or (..., 2) numeric → (...). Raises for w = 0, which has no angle.
-    """
-    checks.check_weights_shape(w, 2)
-    if is_exact(w):
-        w1, w2 = to_exact(w)
-        if w1 == 0 and w2 == 0:
-            raise ValueError("w = 0 has no angle; expected a non-zero weight vector")
-        return sp.atan2(w2, w1)
-    w = checks.finite_array(w, "w")
-    if np.any(np.all(w == 0, axis=-1)):
-        raise ValueError("w = 0 has no angle; expected a non-zero weight vector")
-    return np.arctan2(w[..., 1], w[..., 0])
 
 
 def bn_loss_on_circle(data: LearningSet, theta: Any, radius: float = 1.0, **kwargs: Any
@@ -136,21 +120,21 @@ class LandscapeFacts:
 def landscape_facts(data: LearningSet) -> LandscapeFacts:
     """Derive the :class:`LandscapeFacts` of ``data`` exactly (d = 2)."""
     rays = {r.kind: r for r in counterexample.bn_stationary_rays(data)}
-    w_star = tuple(counterexample.standard_optimum(data))
+    w_star = tuple(least_squares.standard_optimum(data))
     grad = counterexample.bn_gradient_at(data, w_star)
     descent = tuple(sp.radsimp(-g) for g in grad)
     c_hat = exact.loss_expr(model.bn_loss, data)
     v_min = rays["minimum"].direction
     return LandscapeFacts(
         w_star=w_star,
-        theta_w_star=angle_of(w_star),
-        theta_min=angle_of(v_min),
-        theta_max=angle_of(rays["maximum"].direction),
+        theta_w_star=geometry.polar_angle(w_star),
+        theta_min=geometry.polar_angle(v_min),
+        theta_max=geometry.polar_angle(rays["maximum"].direction),
         c_hat_min=rays["minimum"].value,
         c_hat_max=rays["maximum"].value,
         c_hat_w_star=exact.at(c_hat, w_star),
         descent=descent,
-        theta_descent=None if all(d == 0 for d in descent) else angle_of(descent),
+        theta_descent=None if all(d == 0 for d in descent) else geometry.polar_angle(descent),
         descent_dot_w_star=sp.simplify(sum(d * w for d, w in zip(descent, w_star, strict=True))),
         # chain rule: d/dθ Ĉ(r cos θ, r sin θ) = ⟨∇Ĉ(w), (−w₂, w₁)⟩
         slope_at_w_star=sp.radsimp(grad[0] * -w_star[1] + grad[1] * w_star[0]),
@@ -173,8 +157,8 @@ def landscapes_figure(data: LearningSet, facts: LandscapeFacts, lim: float = 4.0
     import matplotlib.pyplot as plt
 
     numeric = data.numeric()
-    w1, w2, w = plots.weight_grid(lim, n)
-    a1, a2, wa = plots.weight_grid(lim * (1 - 1 / n_arrows), n_arrows)
+    w1, w2, w = geometry.weight_grid(lim, n)
+    a1, a2, wa = geometry.weight_grid(lim * (1 - 1 / n_arrows), n_arrows)
     w_star = np.array(exact.to_floats(facts.w_star))
     fig, axes = plt.subplots(1, 2, figsize=(10, 4.8), sharey=True)
     panels = [(model.standard_loss, r"$C(w)$", "standard loss $C$: one minimum, $W^*$"),
@@ -263,8 +247,8 @@ def angle_profile_figure(data: LearningSet, facts: LandscapeFacts,
 
 def claims() -> list:
     """The chapter's claims about the two landscapes, derived exactly."""
-    from .claims import Claim, Evidence
-    from .data import counterexample_set
+    from bnpaper.claims import Claim, Evidence
+    from bnpaper.paper.counterexample import counterexample_set
 
     data = counterexample_set()
     facts = landscape_facts(data)

@@ -12,8 +12,9 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 
-from . import checks, model
-from .data import LearningSet
+from bnpaper.core import model
+from bnpaper.core.data import LearningSet
+from bnpaper.core.geometry import unit_directions, weight_grid
 
 OKABE_ITO = {
     "black": "#000000", "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73",
@@ -31,20 +32,6 @@ STYLE = {
 def use_style() -> None:
     """Apply the book's plotting style (call once at the top of a chapter)."""
     plt.rcParams.update(STYLE)
-
-
-def weight_grid(lim: float = 4.0, n: int = 200, center: tuple[float, float] = (0.0, 0.0)
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A square grid of weights w = (w₁, w₂) around ``center``, half-width ``lim``.
-
-    n must be even so the grid never contains w = 0 itself (where σ(w) = 0 and Ĉ is
-    undefined). Returns (w1, w2, w) with w of shape (n, n, 2).
-    """
-    if n % 2:
-        raise ValueError(f"n = {n} is odd; an even n keeps w = 0 off the grid")
-    w1, w2 = np.meshgrid(np.linspace(center[0] - lim, center[0] + lim, n),
-                         np.linspace(center[1] - lim, center[1] + lim, n))
-    return w1, w2, np.stack([w1, w2], axis=-1)
 
 
 def draw_ray(ax: Any, direction: Any, lim: float, **kwargs: Any) -> None:
@@ -81,21 +68,6 @@ def counterexample_figure(data: LearningSet, w_star: Any, bn_direction: Any, gra
            title=r"BN loss $\hat C$: $W^*$ is not a stationary point")
     ax.legend(loc="lower left", framealpha=0.9)
     return fig
-
-
-def unit_vectors(theta: Any, radius: Any = 1.0) -> np.ndarray:
-    """w = r·(cos θ, sin θ) for each angle θ. theta: (...,) → (..., 2)."""
-    theta = checks.finite_array(theta, "theta")
-    radius = checks.finite_array(radius, "radius")
-    if np.any(radius <= 0):
-        raise ValueError(f"radius must be > 0 (w = 0 is where Ĉ is undefined); got {radius}")
-    return radius[..., None] * np.stack([np.cos(theta), np.sin(theta)], axis=-1)
-
-
-def unit_directions(n: int = 721) -> tuple[np.ndarray, np.ndarray]:
-    """Angles θ ∈ [−π, π] and the unit weights w = (cos θ, sin θ), shape (n, 2)."""
-    theta = np.linspace(-np.pi, np.pi, n)
-    return theta, unit_vectors(theta)
 
 
 def _mark_angle(ax: Any, w: Any, label: str, color: str, ls: str = "--") -> None:

@@ -14,59 +14,19 @@ The closed form in α (:func:`fraction_from_angle`) and :func:`wilson_interval` 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from statistics import NormalDist
 from typing import Any, Literal
 
 import numpy as np
 import sympy as sp
 
-from . import checks, distances, lemma, plots
-from .namespace import is_exact, to_exact
+from bnpaper.core import checks, geometry, least_squares
+from bnpaper.core.namespace import to_exact
+from bnpaper.core.statistics import CONFIDENCE, wilson_interval
+from bnpaper.paper import lemma
+from bnpaper.presentation import plots
+from bnpaper.topics import distances
 
 Among = Literal["all", "admissible"]
-
-CONFIDENCE = 0.95
-"""Default level of the confidence intervals (here and in *How often, on random data*)."""
-
-
-def _plane_vector(a: Any, name: str) -> np.ndarray:
-    """``a`` as a non-zero vector of shape (2,): exact object array or float64."""
-    checks.check_weights_shape(a, 2, name)
-    if np.ndim(a) != 1:
-        raise ValueError(f"{name} has shape {np.shape(a)}; expected one vector of shape (2,)")
-    if is_exact(a):
-        out = to_exact(a)
-        if not all(getattr(c, "is_number", False) and c.is_real for c in out):
-            raise ValueError(f"{name} = {tuple(out)}: expected real numbers, not symbols")
-    else:
-        out = checks.finite_array(a, name)
-    if out[0] == 0 and out[1] == 0:
-        raise ValueError(f"{name} is the zero vector; expected a direction ≠ 0")
-    return out
-
-
-def _pair(w_star: Any, v: Any) -> tuple[np.ndarray, np.ndarray, bool]:
-    """W* and v checked; both exact if either is, else both float."""
-    exact_input = is_exact(w_star) or is_exact(v)
-    ws, vv = _plane_vector(w_star, "W*"), _plane_vector(v, "v")
-    if exact_input:
-        ws, vv = to_exact(ws), to_exact(vv)
-    return ws, vv, exact_input
-
-
-def _atan2(y: Any, x: Any, exact_input: bool) -> Any:
-    return sp.atan2(y, x) if exact_input else float(np.arctan2(y, x))
-
-
-def _pi(exact_input: bool) -> Any:
-    return sp.pi if exact_input else np.pi
-
-
-def angle_between(w_star: Any, v: Any) -> Any:
-    """α = ∠(W*, v) ∈ [0, π], as ``atan2(|W* × v|, ⟨W*, v⟩)`` (exact for sympy input)."""
-    ws, vv, exact_input = _pair(w_star, v)
-    cross = ws[0] * vv[1] - ws[1] * vv[0]
-    return _atan2(abs(cross), ws @ vv, exact_input)
 
 
 @dataclass(frozen=True)
@@ -96,10 +56,10 @@ def failure_wedge(w_star: Any, v: Any) -> FailureWedge:
     if counter-clockwise, from θ_u − π/2 to θ_u + α/2 (the mirror image). At α = π there
     is no bisector: the wedge is the whole half-plane, θ_u − π/2 to θ_u + π/2 (opening π).
     """
-    ws, vv, exact_input = _pair(w_star, v)
-    pi = _pi(exact_input)
-    alpha = angle_between(ws, vv)
-    theta_u = _atan2(ws[1], ws[0], exact_input)
+    ws, vv, exact_input = geometry.plane_pair(w_star, v)
+    pi = geometry.pi_of(exact_input)
+    alpha = geometry.plane_angle(ws, vv)
+    theta_u = geometry.atan2(ws[1], ws[0], exact_input)
     cross = ws[0] * vv[1] - ws[1] * vv[0]
     if cross < 0:
         start, end = theta_u - alpha / 2, theta_u + pi / 2
@@ -112,11 +72,6 @@ def failure_wedge(w_star: Any, v: Any) -> FailureWedge:
     return FailureWedge(alpha, start, end, end - start)
 
 
-def _unit(a: np.ndarray, exact_input: bool) -> np.ndarray:
-    norm = sp.sqrt(a @ a) if exact_input else np.linalg.norm(a)
-    return np.array([sp.radsimp(c / norm) for c in a], dtype=object) if exact_input else a / norm
-
-
 def bisector(w_star: Any, v: Any) -> np.ndarray:
     """u + v̂, the bisector of W* and the ray of minima (u = W*/‖W*‖, v̂ = v/‖v‖).
 
@@ -124,12 +79,12 @@ def bisector(w_star: Any, v: Any) -> np.ndarray:
     and there is no bisector: raises ValueError (the failing wedge is then the whole
     admissible half-plane, see :func:`failure_wedge`).
     """
-    ws, vv, exact_input = _pair(w_star, v)
+    ws, vv, exact_input = geometry.plane_pair(w_star, v)
     cross = ws[0] * vv[1] - ws[1] * vv[0]
     if cross == 0 and ws @ vv < 0:
         raise ValueError("v points against W* (α = π): u + v̂ = 0, so the bisector of u and v̂ "
                          "is undefined; the lemma fails on the whole half-plane ⟨W₀, W*⟩ > 0")
-    return _unit(ws, exact_input) + _unit(vv, exact_input)
+    return geometry.unit(ws, exact_input) + geometry.unit(vv, exact_input)
 
 
 def wedge_edges(w_star: Any, v: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -141,8 +96,8 @@ def wedge_edges(w_star: Any, v: Any) -> tuple[np.ndarray, np.ndarray]:
     (:func:`bisector` raises): both edges are the normals −J·u and J·u, and the wedge is the
     open half-plane ⟨W₀, W*⟩ > 0. Raises when α = 0 (no wedge).
     """
-    ws, vv, exact_input = _pair(w_star, v)
-    u = _unit(ws, exact_input)
+    ws, vv, exact_input = geometry.plane_pair(w_star, v)
+    u = geometry.unit(ws, exact_input)
     normal = np.array([-u[1], u[0]], dtype=u.dtype)
     cross = ws[0] * vv[1] - ws[1] * vv[0]
     if cross < 0:
@@ -196,7 +151,7 @@ def failure_fraction(w_star: Any, v: Any, among: Among = "all") -> Any:
     rotation-invariant random W₀ (e.g. Gaussian) these are the probabilities of failure.
     Exact for sympy input.
     """
-    share = fraction_from_angle(angle_between(w_star, v), among)
+    share = fraction_from_angle(geometry.plane_angle(w_star, v), among)
     return share if isinstance(share, sp.Basic) else float(share)
 
 
@@ -205,7 +160,7 @@ def fails_closed_form(w0: Any, w_star: Any, v: Any) -> np.ndarray:
 
     The angle criterion of :func:`bnpaper.distances.lemma_region` (any d), checked for d = 2.
     """
-    ws, vv, _ = _pair(np.asarray(w_star, dtype=float), np.asarray(v, dtype=float))
+    ws, vv, _ = geometry.plane_pair(np.asarray(w_star, dtype=float), np.asarray(v, dtype=float))
     checks.check_weights_shape(w0, 2, "W0")
     w0 = checks.finite_array(w0, "W0")
     return distances.lemma_region(w0, ws, vv) == distances.LEMMA_REGIONS.index("fails")
@@ -230,7 +185,7 @@ class LemmaSweep:
 
 def sweep(w0: Any, w_star: Any, v: Any) -> LemmaSweep:
     """Both sides of Lemma 4.5 for every W₀ of shape (..., 2), with :mod:`bnpaper.lemma`."""
-    ws, vv, _ = _pair(np.asarray(w_star, dtype=float), np.asarray(v, dtype=float))
+    ws, vv, _ = geometry.plane_pair(np.asarray(w_star, dtype=float), np.asarray(v, dtype=float))
     check = lemma.check_lemma(w0, ws, vv)
     return LemmaSweep(np.asarray(check.lhs), np.asarray(check.rhs),
                       np.asarray(np.asarray(w0, dtype=float) @ ws > 0))
@@ -242,7 +197,7 @@ def closed_form_mismatches(w0: Any, w_star: Any, v: Any, tol: float = 1e-9) -> t
     Points within ``tol`` (relative to ‖W₀‖) of a wedge edge are skipped: there
     ⟨W₀, W*⟩ ≈ 0 or lhs ≈ rhs, and rounding alone decides the verdict.
     """
-    ws, vv, _ = _pair(np.asarray(w_star, dtype=float), np.asarray(v, dtype=float))
+    ws, vv, _ = geometry.plane_pair(np.asarray(w_star, dtype=float), np.asarray(v, dtype=float))
     w0 = checks.finite_array(w0, "W0")
     u, vhat = ws / np.linalg.norm(ws), vv / np.linalg.norm(vv)
     norm = np.linalg.norm(w0, axis=-1)
@@ -257,7 +212,7 @@ def grid_failure_fraction(w_star: Any, v: Any, n: int = 100_000, among: Among = 
     if n < 1:
         raise ValueError(f"n = {n}; expected at least one direction")
     theta = -np.pi + (np.arange(n) + 0.5) * (2 * np.pi / n)
-    s = sweep(plots.unit_vectors(theta), w_star, v)
+    s = sweep(geometry.unit_vectors(theta), w_star, v)
     return _share(s, among)
 
 
@@ -267,32 +222,6 @@ def _share(s: LemmaSweep, among: Among) -> float:
     if among == "admissible":
         return float(s.fails.sum() / s.admissible.sum())
     raise ValueError(f"among = {among!r}; expected 'all' or 'admissible'")
-
-
-def z_value(level: float = CONFIDENCE) -> float:
-    """The standard normal quantile z with P(|Z| ≤ z) = level (1.96 for 95 %)."""
-    if not 0 < level < 1:
-        raise ValueError(f"level = {level}; expected a probability in (0, 1)")
-    return NormalDist().inv_cdf((1 + level) / 2)
-
-
-def wilson_interval(successes: Any, trials: Any, level: float = CONFIDENCE) -> tuple[Any, Any]:
-    """Wilson score interval for a binomial proportion k/n at confidence ``level``.
-
-    Vectorized: counts of any (broadcastable) shapes give arrays of that shape; two scalar
-    counts give two floats.
-    """
-    k, n = np.asarray(successes, dtype=float), np.asarray(trials, dtype=float)
-    if np.any(n < 1) or np.any((k < 0) | (k > n)):
-        raise ValueError(f"expected counts 0 ≤ k ≤ n and n ≥ 1 (k successes of n trials); "
-                         f"got {successes} of {trials}")
-    z = z_value(level)
-    p = k / n
-    denom = 1 + z**2 / n
-    center = (p + z**2 / (2 * n)) / denom
-    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
-    low, high = center - half, center + half
-    return (float(low), float(high)) if low.ndim == 0 else (low, high)
 
 
 @dataclass(frozen=True)
@@ -341,7 +270,7 @@ def failure_figure(w_star: Any, v: Any, lim: float = 4.0, n: int = 400) -> Any:
 
     ws, vv = np.asarray(w_star, dtype=float), np.asarray(v, dtype=float)
     wedge = failure_wedge(ws, vv)
-    w1, w2, w = plots.weight_grid(lim, n)
+    w1, w2, w = geometry.weight_grid(lim, n)
     s = sweep(w, ws, vv)
     verdict = np.where(~s.admissible, 0, np.where(s.fails, 2, 1))
     fig, (ax, bx) = plt.subplots(1, 2, figsize=(10.5, 4.6), width_ratios=(1, 1.15))
@@ -365,7 +294,7 @@ def failure_figure(w_star: Any, v: Any, lim: float = 4.0, n: int = 400) -> Any:
     ax.legend(handles, names, loc="lower left", framealpha=0.95, fontsize=8)
 
     theta = np.linspace(-np.pi, np.pi, 2001)
-    unit = plots.unit_vectors(theta)
+    unit = geometry.unit_vectors(theta)
     c = sweep(unit, ws, vv)
     margin = np.where(c.admissible, c.lhs - c.rhs, np.nan)
     bx.axhline(0, color="black", lw=0.8)
@@ -389,12 +318,12 @@ def failure_figure(w_star: Any, v: Any, lim: float = 4.0, n: int = 400) -> Any:
 
 def claims() -> list:
     """The chapter's claims: the failing fractions, exact and by Monte Carlo."""
-    from . import counterexample
-    from .claims import Claim, Evidence
-    from .data import counterexample_set
+    from bnpaper.claims import Claim, Evidence
+    from bnpaper.paper import counterexample
+    from bnpaper.paper.counterexample import counterexample_set
 
     data = counterexample_set()
-    ws = to_exact(counterexample.standard_optimum(data))
+    ws = to_exact(least_squares.standard_optimum(data))
     vv = to_exact(counterexample.bn_minima_direction(data))
     source = "book, Where the lemma fails, over all initializations"
     out = []

@@ -23,10 +23,13 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from . import exact, lemma, model
-from .data import LearningSet, counterexample_set
-from .general import centered, fmt_exact, linear_fits
-from .namespace import to_exact
+from bnpaper.core import exact, least_squares, model
+from bnpaper.core.data import LearningSet
+from bnpaper.core.least_squares import centered, least_norm_standard_optimum, linear_fits
+from bnpaper.core.namespace import to_exact
+from bnpaper.core.text import fmt_exact
+from bnpaper.paper import lemma
+from bnpaper.paper.counterexample import counterexample_set
 
 LEMMA_TOL = 1e-9
 """A W₀ counts as violating the lemma when lhs − rhs > LEMMA_TOL·‖W₀‖² (rounding margin)."""
@@ -91,21 +94,6 @@ def scope_examples() -> dict[str, tuple[str, LearningSet]]:
 # --------------------------------------------------------------------------- exact pieces
 
 
-def _matrix(a: Any) -> sp.Matrix:
-    a = np.asarray(a, dtype=object)
-    return sp.Matrix(a.tolist()) if a.ndim == 2 else sp.Matrix(list(a))
-
-
-def standard_optimum(data: LearningSet) -> np.ndarray:
-    """W* = X⁺y, the minimizer of C of least norm (the only one if X has full column rank).
-
-    Exact (sympy). When M ≤ d every w with Xw = y minimizes C; :func:`closest_standard_optimum`
-    gives the one closest to W₀.
-    """
-    x, y = _matrix(to_exact(data.x)), _matrix(to_exact(data.y))
-    return np.array([sp.nsimplify(c) for c in x.pinv() * y], dtype=object)
-
-
 def residual_identity(x: Any, y: Any, big_w: Any, w: Any) -> Any:
     """⟨yc − Xc W, Xc w⟩ − ⟨y − XW, Xw⟩ + M r̄ ⟨x̄, w⟩ with r̄ = ȳ − ⟨x̄, W⟩ (zero for all data).
 
@@ -134,8 +122,8 @@ class BNVerdict:
 
 def bn_verdict(data: LearningSet, w: Any) -> BNVerdict:
     """Classify w for Ĉ exactly (the proposition on the minima of Ĉ); σ(w) = 0 raises."""
-    xc, yc = (_matrix(a) for a in centered(to_exact(data.x), to_exact(data.y)))
-    c = xc * _matrix(to_exact(w))
+    xc, yc = (least_squares.sympy_matrix(a) for a in centered(to_exact(data.x), to_exact(data.y)))
+    c = xc * least_squares.sympy_matrix(to_exact(w))
     if all(e == 0 for e in c):
         raise ValueError("Xc w = 0, i.e. σ(w) = 0: Ĉ is undefined at w")
     a = xc * xc.pinv() * yc
@@ -163,7 +151,7 @@ def distance_sq_to_bn_minima(w0: Any, data: LearningSet) -> Any:
     """
     exact_in = isinstance(w0, np.ndarray) and w0.dtype == object
     xc, yc = centered(to_exact(data.x), to_exact(data.y))
-    xm, ym = _matrix(xc), _matrix(yc)
+    xm, ym = least_squares.sympy_matrix(xc), least_squares.sympy_matrix(yc)
     a = xm * xm.pinv() * ym
     if xm.rank() < 2 or all(e == 0 for e in a):
         zero = np.zeros(np.shape(w0)[:-1], dtype=object if exact_in else float)
@@ -243,11 +231,11 @@ def scope_row(regime: str, example: str, data: LearningSet, n: int = 20_000,
               seed: int = 0) -> ScopeRow:
     """Compute one row of the scope table on ``data`` (exact W*, verdict, gradient, lhs)."""
     data = data.exact()
-    w_star = standard_optimum(data)
+    w_star = least_norm_standard_optimum(data)
     xc, _ = centered(data.x, data.y)
     lhs = distance_sq_to_bn_minima(w_star, data)
     admissible, fails = lemma_failures(data, w_star, n, seed)
-    return ScopeRow(regime, example, data.M, data.d, _matrix(xc).rank(), w_star,
+    return ScopeRow(regime, example, data.M, data.d, least_squares.sympy_matrix(xc).rank(), w_star,
                     bn_verdict(data, w_star), exact_bn_gradient(data, w_star),
                     sp.nsimplify(lhs), admissible, fails)
 
@@ -300,7 +288,7 @@ def random_bias_check(n_sets: int = 100, m: int = 8, d: int = 2, n_init: int = 1
     """The bias neuron on random sets of :func:`bnpaper.random_sets.sample_sets` (d inputs and
     a constant input 1, M ≥ d + 2): ρ at W*, and the lemma at random W₀ (distances to the BN
     minima t·v̂ + ker Xc by :func:`bnpaper.random_sets.distance_sq_to_minima`)."""
-    from . import random_sets
+    from bnpaper.topics import random_sets
 
     if m < d + 2:
         raise ValueError(f"M = {m}; the bias check wants more samples than weights, M ≥ d + 2")
@@ -331,7 +319,7 @@ EXPECTED_HOLDS = [False, False, False, True, True, True, True, True]
 
 def claims() -> list:
     """The scope of Lemma 4.5 for one linear neuron, on exact examples."""
-    from .claims import Claim, Evidence
+    from bnpaper.claims import Claim, Evidence
 
     source = "book, A general answer for one linear neuron"
     rows = {r.regime: r for r in scope_rows(n=4_000)}

@@ -19,9 +19,11 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from . import exact, model, plots
-from .data import LearningSet, counterexample_set
-from .namespace import convert, namespace_of, to_exact
+from bnpaper.core import exact, geometry, model
+from bnpaper.core.data import LearningSet
+from bnpaper.core.namespace import convert, namespace_of, to_exact
+from bnpaper.paper.counterexample import counterexample_set
+from bnpaper.presentation import plots
 
 GAMMA, BETA = sp.symbols("gamma beta", real=True)
 """The symbols γ and β of the exact derivations."""
@@ -244,7 +246,7 @@ def gradient_descent(data: LearningSet, inits: Any, steps: int = 250, lr: float 
     ``learn_affine=False`` γ and β stay at their initial values (the paper's setting).
     inits: (runs, d + 2) → :class:`Trajectories`.
     """
-    from .autodiff import jax_x64
+    from bnpaper.core.autodiff import jax_x64
 
     data = data.numeric()
     inits = _check_training(inits, data.d, steps, lr)
@@ -285,7 +287,7 @@ def trajectory_figure(data: LearningSet, runs: Trajectories, w_star: Any,
     import matplotlib.pyplot as plt
 
     num = data.numeric()
-    w1, w2, w = plots.weight_grid(lim)
+    w1, w2, w = geometry.weight_grid(lim)
     fig, ax = plt.subplots(figsize=(6.0, 6.2))
     cs = ax.contourf(w1, w2, profile_loss(w, num), levels=20, cmap="Greys")
     fig.colorbar(cs, ax=ax, shrink=0.8,
@@ -323,8 +325,8 @@ def trajectory_figure(data: LearningSet, runs: Trajectories, w_star: Any,
 
 def claims() -> list:
     """The chapter's main derived facts, exact (sympy)."""
-    from .claims import Claim, Evidence
-    from .counterexample import standard_optimum
+    from bnpaper.claims import Claim, Evidence
+    from bnpaper.core.least_squares import standard_optimum
 
     data = counterexample_set()
     source = "book, Learned γ and β"

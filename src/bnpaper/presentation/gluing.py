@@ -16,6 +16,8 @@ import sympy as sp
 from IPython.display import Markdown, Math
 from myst_nb import glue
 
+from bnpaper.core.text import latex_power_of_ten
+
 
 def glue_math(key: str, value: Any, prefix: str = "") -> None:
     """Glue ``prefix`` + the exact value's LaTeX as inline math, for ``{glue:md}`key:myst```."""
@@ -44,16 +46,6 @@ def glue_decimal(key: str, value: Any, fmt: str = ".4f") -> str:
         text = text[1:]  # "-0.0000" is rounding noise of a zero: show "0.0000"
     glue(key, text, display=False)
     return text
-
-
-def latex_power_of_ten(bound: float) -> str:
-    """``1e-9`` → ``10^{-9}``; other bounds in LaTeX's ``a \\times 10^{k}`` form."""
-    if not (math.isfinite(bound) and bound > 0):
-        raise ValueError(f"a bound must be finite and positive, got {bound}")
-    mantissa, exponent = f"{bound:e}".split("e")
-    mantissa = mantissa.rstrip("0").rstrip(".")
-    power = f"10^{{{int(exponent)}}}"
-    return power if mantissa == "1" else f"{mantissa} \\times {power}"
 
 
 def glue_bound(key: str, value: Any, bound: float) -> str:

@@ -13,9 +13,9 @@ from typing import Any, Literal
 import numpy as np
 import sympy as sp
 
-from . import checks
-from .data import LearningSet
-from .namespace import SYMPY, convert, is_jax, namespace_of
+from bnpaper.core import checks
+from bnpaper.core.data import LearningSet
+from bnpaper.core.namespace import SYMPY, convert, is_jax, namespace_of
 
 BN_INPUTS = "weights w, inputs x, gamma and beta"
 Activation = Literal["identity", "relu", "tanh"]

@@ -18,8 +18,8 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from . import exact, model
-from .data import LearningSet
+from bnpaper.core import exact, model
+from bnpaper.core.data import LearningSet
 
 PRECISION = 50
 """Digits used to decide signs of exact algebraic numbers (roots of polynomials)."""

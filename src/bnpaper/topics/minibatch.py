@@ -21,9 +21,12 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from . import affine, exact, model, plots
-from .data import LearningSet, counterexample_set
-from .namespace import SYMPY, convert, namespace_of, to_exact
+from bnpaper.core import exact, geometry, model
+from bnpaper.core.data import LearningSet
+from bnpaper.core.namespace import SYMPY, convert, namespace_of, to_exact
+from bnpaper.paper.counterexample import counterexample_set
+from bnpaper.presentation import plots
+from bnpaper.topics import affine
 
 PYTORCH_EPS = sp.Rational(1, 10**5)
 """torch.nn.BatchNorm1d's default ε = 10⁻⁵, exact."""
@@ -254,7 +257,7 @@ def ray_descent(data: LearningSet, eps: Any) -> RayDescent:
     eps = sp.nsimplify(eps)
     if not eps > 0:
         raise ValueError(f"eps = {eps}; expected eps > 0")
-    from .counterexample import bn_minima_direction
+    from bnpaper.paper.counterexample import bn_minima_direction
 
     v = to_exact(bn_minima_direction(ex))
     unit = v / sp.sqrt(sum(c * c for c in v))
@@ -285,7 +288,7 @@ def disc_minima(data: LearningSet, eps: float, radii: tuple[float, ...] = (1.0, 
     out = []
     for big_r in radii:
         rad = np.geomspace(big_r * 1e-6, big_r, n_radii)
-        w = plots.unit_vectors(theta[:, None], rad[None, :])
+        w = geometry.unit_vectors(theta[:, None], rad[None, :])
         values = model.bn_loss(w, num, eps=eps)
         k = np.unravel_index(np.argmin(values), values.shape)
         at_zero = float(np.sum(num.y**2))  # Ĉ_ε(0) = ‖ȳ‖²
@@ -315,7 +318,7 @@ def descent(data: LearningSet, w0: Any, eps: float, steps: int = 2000, lr: float
 
     Returns the path, shape (steps + 1, d). Deterministic (no sampling: every batch, every step).
     """
-    from .autodiff import jax_x64
+    from bnpaper.core.autodiff import jax_x64
 
     data = data.numeric()
     b = data.M if batch_size is None else check_batch_size(batch_size, data.M)
@@ -340,7 +343,7 @@ def descent(data: LearningSet, w0: Any, eps: float, steps: int = 2000, lr: float
 
 def _offset_grid(lim: float, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A grid shifted off every line through 0 with a rational slope (σ = 0 lines)."""
-    w1, w2, w = plots.weight_grid(lim, n)
+    w1, w2, w = geometry.weight_grid(lim, n)
     shift = lim / n * np.array([1 / np.pi, np.sqrt(2) / np.pi])  # irrational: off those lines
     return w1 + shift[0], w2 + shift[1], w + shift
 
@@ -417,7 +420,7 @@ def eps_figure(data: LearningSet, eps_values: list[float], direction: Any, c_hat
             ylabel=r"$\hat C_\varepsilon(w)$", title=r"(a) Along the ray of the $\varepsilon=0$"
             " minima: decreasing, no minimum")
     ax1.legend(loc="upper right", framealpha=0.9)
-    w1, w2, w = plots.weight_grid(lim)
+    w1, w2, w = geometry.weight_grid(lim)
     values = model.bn_loss(w, num, eps=path_eps)
     cs = ax2.contourf(w1, w2, values, levels=20, cmap="Greys")
     fig.colorbar(cs, ax=ax2, label=rf"$\hat C_\varepsilon(w)$, $\varepsilon = {path_eps:g}$")
@@ -481,7 +484,7 @@ def no_minimum_check(data: LearningSet, eps: Any) -> NoMinimumCheck:
     of each disc ‖w‖ ≤ R (:data:`DISC_RADII`) the smallest value should lie on the boundary
     and above min Ĉ, so that no disc holds a minimizer.
     """
-    from .counterexample import bn_stationary_rays
+    from bnpaper.paper.counterexample import bn_stationary_rays
 
     c_hat_min = next(r.value for r in bn_stationary_rays(data) if r.kind == "minimum")
     return NoMinimumCheck(ray_descent(data, eps), disc_minima(data, float(eps), DISC_RADII),
@@ -490,8 +493,8 @@ def no_minimum_check(data: LearningSet, eps: Any) -> NoMinimumCheck:
 
 def claims() -> list:
     """The chapter's main derived facts, exact (sympy)."""
-    from .claims import Claim, Evidence
-    from .counterexample import standard_optimum
+    from bnpaper.claims import Claim, Evidence
+    from bnpaper.core.least_squares import standard_optimum
 
     data = counterexample_set()
     source = "book, Mini-batches and ε"

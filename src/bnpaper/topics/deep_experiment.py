@@ -14,10 +14,11 @@ from typing import Any
 
 import numpy as np
 
-from . import deep, lemma
-from .data import LearningSet
-from .deep import Architecture, Optimizer
-from .failure import CONFIDENCE, wilson_interval
+from bnpaper.core.data import LearningSet
+from bnpaper.core.statistics import CONFIDENCE, wilson_interval
+from bnpaper.paper import lemma
+from bnpaper.topics import deep
+from bnpaper.topics.deep import Architecture, Optimizer
 
 PROFILE_TOL = 1e-6
 """‖∇_θ P̂‖ above this counts as a non-zero profile gradient (the training tolerance)."""
@@ -211,7 +212,7 @@ def format_cells(cs: list[Cell]) -> str:
 
 @dataclass(frozen=True)
 class Share:
-    """k of n runs, with the Wilson interval at :data:`bnpaper.failure.CONFIDENCE`."""
+    """k of n runs, with the Wilson interval at :data:`bnpaper.statistics.CONFIDENCE`."""
 
     k: int
     n: int
@@ -307,7 +308,7 @@ def profile_figure(cs: list[Cell]) -> Any:
     to max. Profile gradients below :data:`NOISE_BOUND` are drawn on the dotted line."""
     import matplotlib.pyplot as plt
 
-    from .plots import OKABE_ITO
+    from bnpaper.presentation.plots import OKABE_ITO
 
     colours = dict(zip(deep.model.ACTIVATIONS, (OKABE_ITO["blue"], OKABE_ITO["vermillion"],
                                                 OKABE_ITO["green"]), strict=True))

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 import sympy as sp
 
-from .namespace import is_jax
+from bnpaper.core.namespace import is_jax
 
 SIGMA_RTOL = 1e-12
 """σ(w) below this fraction of max |z| counts as zero: the pre-activations are all equal
@@ -135,19 +134,3 @@ def quiet_overflow() -> Any:
     return np.errstate(over="ignore", invalid="ignore")
 
 
-def aligned_table(rows: list[tuple[Any, ...]], widths: tuple[int, ...]) -> str:
-    """Rows of cells as fixed-width text, each cell right-aligned to its column's width and
-    separated by one space (the first row is the header)."""
-    for row in rows:
-        if len(row) != len(widths):
-            raise ValueError(f"row {row} has {len(row)} cells; expected {len(widths)}")
-    return "\n".join(" ".join(f"{str(c):>{w}}" for c, w in zip(row, widths, strict=True))
-                     for row in rows)
-
-
-def power_of_ten_text(tol: float) -> str:
-    """A tolerance 10ᵏ as short plain text for tables and claims: 1e-9 → ``"1e-9"``."""
-    exponent = round(math.log10(tol)) if math.isfinite(tol) and tol > 0 else None
-    if exponent is None or not math.isclose(tol, 10.0 ** exponent, rel_tol=1e-12):
-        raise ValueError(f"tol = {tol}; expected a power of ten")
-    return f"1e{exponent}"

@@ -1,7 +1,7 @@
 """Monte Carlo over random learning sets (chapter *How often, on random data*).
 
 For many random learning sets of a given size (M samples, d inputs) this module computes
-W* and v̂ (:func:`bnpaper.general.slopes`, stacked), the angle α = ∠(W*, v̂), the gradient
+W* and v̂ (:func:`bnpaper.least_squares.slopes`, stacked), the angle α = ∠(W*, v̂), the gradient
 of Ĉ at W*, and the fraction of random initializations W₀ for which Lemma 4.5 fails, both
 by Monte Carlo (:func:`bnpaper.lemma.check_lemma`, vectorized) and by the closed form
 (π + α)/(2π). With M ≤ d (more weights than samples) W* interpolates and the conclusion
@@ -17,8 +17,12 @@ from typing import Any
 
 import numpy as np
 
-from . import general, lemma, plots
-from .failure import CONFIDENCE, fraction_from_angle, wilson_interval, z_value
+from bnpaper.core import geometry, least_squares
+from bnpaper.core.statistics import CONFIDENCE, wilson_interval, z_value
+from bnpaper.paper import lemma
+from bnpaper.presentation import plots
+from bnpaper.topics import general
+from bnpaper.topics.failure import fraction_from_angle
 
 
 @dataclass(frozen=True)
@@ -142,12 +146,12 @@ def analyse_cell(d: int, m: int, n_sets: int, n_init: int, seed: int,
     if m <= d:
         return analyse_underdetermined(d, m, n_sets, n_init, seed, dist)
     x, y = sample_sets(n_sets, m, d, seed, dist)
-    w_star, v_hat = general.slopes(x, y)
-    xc, yc = general.centered(x, y)
+    w_star, v_hat = least_squares.slopes(x, y)
+    xc, yc = least_squares.centered(x, y)
     w0 = np.random.default_rng((seed, 1)).normal(size=(n_sets, n_init, d))
     check = lemma.check_lemma(w0, w_star[:, None, :], v_hat[:, None, :])
     covered = np.sum(w0 * w_star[:, None, :], axis=-1) > 0
-    return _count(d, m, general.angle(w_star, v_hat), relative_gradient(w_star, xc, yc), w0,
+    return _count(d, m, geometry.angle(w_star, v_hat), relative_gradient(w_star, xc, yc), w0,
                   covered, check.lhs, check.rhs)
 
 
@@ -162,7 +166,7 @@ def analyse_underdetermined(d: int, m: int, n_sets: int, n_init: int, seed: int,
         raise ValueError(f"M = {m}: with M ≤ d the minima of Ĉ are a ray plus a null space "
                          "only if rank Xc = M − 1 ≥ 2; choose M ≥ 3")
     x, y = sample_sets(n_sets, m, d, seed, dist)
-    xc, yc = general.centered(x, y)
+    xc, yc = least_squares.centered(x, y)
     pinv = np.linalg.pinv(x)  # (S, d, M)
     least_norm = (pinv @ y[..., None])[..., 0]
     w0 = np.random.default_rng((seed, 1)).normal(size=(n_sets, n_init, d))
@@ -375,7 +379,7 @@ def fraction_figure(cells: list[Cell]) -> Any:
 
 def claims() -> list:
     """The chapter's claims, re-derived by a small Monte Carlo run (fast)."""
-    from .claims import Claim, Evidence
+    from bnpaper.claims import Claim, Evidence
 
     source = "book, How often, on random data"
     cells = sweep(ds=(2, 5), ms=(3, 10), n_sets=100, n_init=1000, seed=0)

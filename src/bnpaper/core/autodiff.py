@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from . import checks
+from bnpaper.core import checks
 
 
 @cache

@@ -13,9 +13,11 @@ from typing import Any
 
 import numpy as np
 
-from . import checks, model
-from .data import LearningSet
-from .general import angle, bn_minima, learning_arrays, slopes
+from bnpaper.core import model, text
+from bnpaper.core.data import LearningSet
+from bnpaper.core.geometry import angle
+from bnpaper.core.least_squares import bn_minima, learning_arrays, slopes
+from bnpaper.presentation import tables
 
 LADDER = 2.0 ** -np.arange(50)
 """Trial step lengths of the line search (radians on the unit sphere, halving)."""
@@ -32,7 +34,7 @@ def _newton_runs(steps: int) -> Any:
     tries a Newton step (tangent Hessian shifted to be positive definite) and −∇Ĉ, with
     backtracking, and keeps the lowest loss that passes the Armijo test.
     """
-    from .autodiff import jax_x64
+    from bnpaper.core.autodiff import jax_x64
 
     jax = jax_x64()
     jnp = jax.numpy
@@ -88,7 +90,7 @@ def minimize_bn_loss(x: Any, y: Any, starts: Any, steps: int = 60) -> NumericalM
     x: (S, M, d), y: (S, M), starts: (S, n, d) nonzero. Independent of the closed forms of
     this module: only the model, JAX autodiff and a line search.
     """
-    from .autodiff import jax_x64
+    from bnpaper.core.autodiff import jax_x64
 
     xs, ys = learning_arrays(x, y)
     for a, b in zip(xs, ys, strict=True):
@@ -134,10 +136,10 @@ GRAD_TOL = 1e-4
 def agreement_table(batches: dict[tuple[int, int], MinimaAgreement]) -> tuple[str, bool]:
     """A fixed-width table of :meth:`MinimaAgreement.verdicts`, one row per (d, M), and
     whether every batch passed every check."""
-    gap, grad = (checks.power_of_ten_text(t) for t in (LOSS_GAP_TOL, GRAD_TOL))
+    gap, grad = (text.power_of_ten_text(t) for t in (LOSS_GAP_TOL, GRAD_TOL))
     header = ("(d, M)", "runs", "angle < tol", f"rel. gap < {gap}", f"|grad| < {grad}")
     rows = [(str(key), c.runs, *c.verdicts()) for key, c in batches.items()]
-    return (checks.aligned_table([header, *rows], (8, 5, 12, 17, 14)),
+    return (tables.aligned_table([header, *rows], (8, 5, 12, 17, 14)),
             all(all(row[2:]) for row in rows))
 
 

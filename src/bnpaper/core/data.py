@@ -1,20 +1,16 @@
-"""Learning sets: the counterexample's, and the container every formula takes.
-
-Used by every chapter; the counterexample's labels are *derived* in chapter 4
-(:func:`bnpaper.counterexample.recover_labels`), never typed in.
-"""
+"""Learning sets: the container every formula takes (the counterexample's own set is
+:func:`bnpaper.paper.counterexample.counterexample_set`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import numpy as np
 import sympy as sp
 
-from . import checks
-from .namespace import is_jax, to_exact
+from bnpaper.core import checks
+from bnpaper.core.namespace import is_jax, to_exact
 
 
 @dataclass(frozen=True)
@@ -94,13 +90,3 @@ def _exact(a: np.ndarray, name: str) -> np.ndarray:
     if not all(isinstance(v, sp.Expr) for v in out.ravel()):
         raise TypeError(f"{name} holds something that is not a number: {a.ravel().tolist()}")
     return out
-
-
-@cache
-def counterexample_set() -> LearningSet:
-    """The paper's learning set, exact: the published inputs and the labels recovered from the
-    published facts (chapter 4). Use ``.numeric()`` for float arrays."""
-    from .counterexample import recover_labels
-    from .paper import INPUTS
-
-    return LearningSet(to_exact(INPUTS), recover_labels())

@@ -1,0 +1,110 @@
+"""The claims registry: what a claim is, and which modules derive them (the claims chapter and
+``python -m bnpaper verify``).
+
+Each module listed in :data:`CLAIM_MODULES` (one per chapter that makes claims) offers
+``claims(inputs=None) -> list[Claim]``: it derives its claims afresh from an ``Inputs``
+(the learning set and the functions the derivation relies on; ``None`` means the book's
+own). A test breaks a claim by passing faulty inputs through that seam, never by patching a
+module.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import numpy as np
+
+
+class Evidence(StrEnum):
+    """What kind of evidence stands behind a claim (a column of the claims table)."""
+
+    DERIVED = "derived independently"
+    """Re-derived by a computation that did not use the claim to build its data."""
+    BUILT_FROM = "built from it"
+    """Consistent with the facts the data were built from: it cannot confirm anything."""
+    ESTIMATE = "estimate with interval"
+    """A numerical (e.g. Monte Carlo) estimate, stated with its confidence interval."""
+    BOUND = "bound"
+    """A numerical quantity shown to lie below (or above) a stated bound."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One claim, as published and as re-derived now."""
+
+    key: str
+    """A short identifier, e.g. ``"paper-1"`` or ``"relu-4"``."""
+    statement: str
+    """The claim in words (and the paper's notation)."""
+    source: str
+    """Where it is made: a chapter of the paper, or this book's chapter name."""
+    paper_value: str
+    """The value as the paper prints it; ``"—"`` for this book's own claims."""
+    reproduced: str
+    """The value derived now, formatted for a table."""
+    method: str
+    """How it was derived (exact sympy, closed form, Monte Carlo, …)."""
+    checks: Mapping[str, bool]
+    """The claim's verdict in named parts (e.g. ``{"exact distance": …, "numeric distance":
+    …}``): it holds when every part does, and a test breaks each part on its own."""
+    evidence: Evidence
+    """The kind of evidence (:class:`Evidence`) behind the claim."""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.evidence, Evidence):
+            raise TypeError(f"claim {self.key}: evidence is {self.evidence!r}; expected an "
+                            "Evidence (DERIVED, BUILT_FROM, ESTIMATE or BOUND)")
+        if not isinstance(self.checks, Mapping) or not self.checks:
+            raise TypeError(f"claim {self.key}: checks is {self.checks!r}; expected a "
+                            "non-empty mapping from part names to bools")
+        wrong = {k: v for k, v in self.checks.items() if not isinstance(v, bool | np.bool_)}
+        if wrong:
+            raise TypeError(f"claim {self.key}: checks {wrong} are not bools")
+        object.__setattr__(self, "checks", {k: bool(v) for k, v in self.checks.items()})
+
+    @property
+    def holds(self) -> bool:
+        """Whether the derivation confirms the claim: every part of it holds."""
+        return all(self.checks.values())
+
+
+CLAIM_MODULES: tuple[str, ...] = (
+    "bnpaper.claims.counterexample",
+    "bnpaper.claims.landscape",
+    "bnpaper.claims.failure",
+    "bnpaper.claims.affine",
+    "bnpaper.claims.relu",
+    "bnpaper.claims.minibatch",
+    "bnpaper.claims.general",
+    "bnpaper.claims.scope",
+    "bnpaper.claims.random_sets",
+    "bnpaper.claims.distances",
+    "bnpaper.claims.deep",
+)
+"""Modules with a ``claims(inputs=None)`` function, in the order of the book's chapters."""
+
+
+def derive(module: str, inputs: Any = None) -> list[Claim]:
+    """The claims of one registered ``module``, derived from ``inputs`` (``None``: the
+    book's own). Raises ValueError for a module that is not in :data:`CLAIM_MODULES`."""
+    if module not in CLAIM_MODULES:
+        raise ValueError(f"module {module!r} has no registered claims; expected one of "
+                         f"{', '.join(CLAIM_MODULES)}")
+    return importlib.import_module(module).claims(inputs)
+
+
+def all_claims(modules: tuple[str, ...] | None = None) -> list[Claim]:
+    """Derive every claim afresh, module by module (default: :data:`CLAIM_MODULES`).
+
+    Raises ValueError for a module that is not in :data:`CLAIM_MODULES`.
+    """
+    chosen = CLAIM_MODULES if modules is None else tuple(modules)
+    unknown = [name for name in chosen if name not in CLAIM_MODULES]
+    if unknown:
+        raise ValueError(f"modules {unknown} have no registered claims; expected some of "
+                         f"{', '.join(CLAIM_MODULES)}")
+    return [claim for name in chosen for claim in derive(name)]
