@@ -262,11 +262,11 @@ def binder_python() -> Path:
     lock_path.parent.mkdir(exist_ok=True)
     with open(lock_path, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        current = python.exists() and stamp.exists() and version_of(str(python))
-        if not (current and stamp.read_text() == declarations_hash(current)):
-            base, version = binder_base_python()
+        base, version = binder_base_python()  # says loudly if it is not environment.yml's
+        if not (python.exists() and stamp.exists()
+                and stamp.read_text() == declarations_hash(version)):
             print(f"building .venv-binder (Python {version}, environment.yml's pins; "
-                  "a few minutes)", file=sys.stderr, flush=True)
+                  "under a minute)", file=sys.stderr, flush=True)
             subprocess.run([base, "-m", "venv", "--clear", str(BINDER_ENV)], check=True)
             pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
             subprocess.run([*pip, *binder_requirements()], check=True)
@@ -276,8 +276,6 @@ def binder_python() -> Path:
                             "Python (bnpaper, Binder environment)"], check=True,
                            stdout=subprocess.DEVNULL)
             stamp.write_text(declarations_hash(version))
-        elif version_of(str(python)) != binder_python_version():
-            binder_base_python()  # says loudly which Python it is built from
     return python
 
 
