@@ -1,0 +1,1 @@
+"""Text and Markdown tables of the chapters' results, one module per topic."""
