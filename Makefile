@@ -16,7 +16,7 @@ help:
 	@echo "make book     build the HTML book into _build/html"
 	@echo "make test     unit tests, strict nbval (Binder, other CPUs), book, site"
 	@echo "make execute  re-execute every notebook in place from a fresh kernel (NB=relu: one)"
-	@echo "make lint     ruff over src/, tests/ and the notebooks (79 columns)"
+	@echo "make lint     ruff over src/, tests/ and the notebooks (79 columns); the layers"
 	@echo "make bench    time make test against one serial nbval pass, the build; size the site"
 	@echo "make pdf      build the book as one PDF, _build/pdf/bnpaper.pdf (needs TeX: README)"
 
@@ -51,6 +51,20 @@ pdf: $(STAMP)
 	  && mv _build/html/.bnpaper.pdf _build/html/bnpaper.pdf; fi
 	@echo "PDF: _build/pdf/bnpaper.pdf ($$(pdfinfo _build/pdf/bnpaper.pdf 2>/dev/null | grep Pages))"
 
+# make test-pdf (part of make test): make pdf, then the PDF read back (tests/pdf). Without TeX
+# or poppler-utils, a notice and nothing else (the rest of make test runs as ever).
+PDF_TOOLS_MISSING := $(foreach tool,xelatex latexmk pdftotext pdffonts pdfinfo,$(if $(shell command -v $(tool)),,$(tool)))
+test-pdf: $(STAMP)
+ifneq ($(strip $(PDF_TOOLS_MISSING)),)
+	@echo "################################################################################"
+	@echo "#  PDF TESTS DID NOT RUN: TeX was not found. Missing: $(strip $(PDF_TOOLS_MISSING))"
+	@echo "#  Install Debian's TeX packages (README, The PDF edition; .ci/run does it),    #"
+	@echo "#  then run make test again.                                                    #"
+	@echo "################################################################################"
+else
+	$(BIN)/python -m pytest -p no:xdist -m pdf tests/pdf
+endif
+
 # make test: every check, as separate ordinary pytest (and tool) runs side by side on two job
 # slots, the longest first; each prints its report when it ends (GNU make >= 4: --output-sync).
 #   test-site              the book build, then its HTML: links, Nu HTML Checker, Chromium
@@ -59,13 +73,15 @@ pdf: $(STAMP)
 #   test-notebooks-other   nbval over book/ in .venv, under the level below that
 #   test-units             the unit tests
 #   test-lint, test-deps   ruff (notebooks at 79 columns); every import declared (deptry)
+#   test-pdf               make pdf, then the PDF read back (tests/pdf); a notice without TeX
 # BNPAPER_HOST_LEVEL=avx2 (or avx) makes this machine act as that older host for the whole run.
 CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)
 JAVA ?= $(shell command -v java)
 export CHROMIUM
 JOBS ?= auto
 PORTABILITY := $(BIN)/python -m tests.portability
-TEST_PARTS := test-site test-notebooks-binder test-notebooks-other test-units test-lint test-deps
+TEST_PARTS := test-site test-notebooks-binder test-notebooks-other test-units test-lint test-deps \
+	test-pdf
 
 ifneq ($(filter output-sync,$(.FEATURES)),)
 SIDE_BY_SIDE := -j2 --output-sync=target
@@ -139,6 +155,7 @@ execute: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests conftest.py book/_ext
 	$(BIN)/ruff check --line-length 79 book/*.ipynb
+	$(BIN)/lint-imports  # the package's layers ([tool.importlinter] in pyproject.toml)
 
 bench: $(STAMP)
 	$(BIN)/python tests/bench.py --runs $(or $(RUNS),3)
