@@ -206,14 +206,17 @@ def test_autodiff_gradient_is_finite_or_a_clear_error(w):
     finite_or_clear_error(lambda: autodiff.gradient(model.bn_loss, data)(w))
 
 
-def test_power_of_ten_text_is_short_and_refuses_other_numbers():
-    from bnpaper.core.text import power_of_ten_text
+def test_power_of_ten_is_short_in_both_forms_and_refuses_other_numbers():
+    from bnpaper.core.text import power_of_ten
 
-    assert [power_of_ten_text(t) for t in (1e-9, 1e-12, 1e-4, 1.0, 100.0)] == [
-        "1e-9", "1e-12", "1e-4", "1e0", "1e2"]
+    tols = (1e-9, 1e-12, 1e-4, 1.0, 100.0)
+    assert [power_of_ten(t) for t in tols] == ["1e-9", "1e-12", "1e-4", "1e0", "1e2"]
+    assert [power_of_ten(t, latex=True) for t in tols] == [
+        "10^{-9}", "10^{-12}", "10^{-4}", "10^{0}", "10^{2}"]
     for bad in (2e-9, 0.0, -1e-9, float("nan"), float("inf")):
-        with pytest.raises(ValueError, match="power of ten"):
-            power_of_ten_text(bad)
+        for latex in (False, True):
+            with pytest.raises(ValueError, match="power of ten"):
+                power_of_ten(bad, latex)
 
 
 def test_aligned_table_right_aligns_each_column_and_refuses_ragged_rows():

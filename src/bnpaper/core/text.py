@@ -17,19 +17,12 @@ def fmt_exact(v: Any) -> str:
     return str(sp.nsimplify(v)) if isinstance(v, (sp.Basic, int)) else f"{float(v):.6g}"
 
 
-def power_of_ten_text(tol: float) -> str:
-    """A tolerance 10ᵏ as short plain text for tables and claims: 1e-9 → ``"1e-9"``."""
-    exponent = round(math.log10(tol)) if math.isfinite(tol) and tol > 0 else None
-    if exponent is None or not math.isclose(tol, 10.0 ** exponent, rel_tol=1e-12):
-        raise ValueError(f"tol = {tol}; expected a power of ten")
-    return f"1e{exponent}"
-
-
-def latex_power_of_ten(bound: float) -> str:
-    """``1e-9`` → ``10^{-9}``; other bounds in LaTeX's ``a \\times 10^{k}`` form."""
-    if not (math.isfinite(bound) and bound > 0):
-        raise ValueError(f"a bound must be finite and positive, got {bound}")
-    mantissa, exponent = f"{bound:e}".split("e")
-    mantissa = mantissa.rstrip("0").rstrip(".")
-    power = f"10^{{{int(exponent)}}}"
-    return power if mantissa == "1" else f"{mantissa} \\times {power}"
+def power_of_ten(bound: float, latex: bool = False) -> str:
+    """A bound 10ᵏ (a tolerance, a rounding-noise bound) as short text, the same on every
+    machine: ``"1e-9"`` for the verdict tables and the claims, ``"10^{-9}"`` with
+    ``latex=True`` for the glued prose. Raises ValueError for a number that is not a power
+    of ten."""
+    exponent = round(math.log10(bound)) if math.isfinite(bound) and bound > 0 else None
+    if exponent is None or not math.isclose(bound, 10.0 ** exponent, rel_tol=1e-12):
+        raise ValueError(f"bound = {bound}; expected a power of ten")
+    return f"10^{{{exponent}}}" if latex else f"1e{exponent}"

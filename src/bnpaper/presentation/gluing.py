@@ -12,11 +12,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import matplotlib.pyplot as plt
 import sympy as sp
 from IPython.display import Markdown, Math
 from myst_nb import glue
 
-from bnpaper.core.text import latex_power_of_ten
+from bnpaper.core.text import power_of_ten
 
 
 def glue_math(key: str, value: Any, prefix: str = "") -> None:
@@ -52,13 +53,14 @@ def glue_bound(key: str, value: Any, bound: float) -> str:
     """Glue ``< bound`` for a quantity that is rounding noise (a gradient at an optimum,
     a residual, the gap between two methods), for ``{glue:md}`key:myst```.
 
-    Raises if ``|value| >= bound``: the chapter then fails instead of printing a false bound.
+    ``bound`` is a power of ten (:func:`bnpaper.core.text.power_of_ten`). Raises if
+    ``|value| >= bound``: the chapter then fails instead of printing a false bound.
     Returns the glued LaTeX.
     """
     number = abs(float(sp.N(value, 30)) if isinstance(value, sp.Basic) else float(value))
     if not number < bound:  # also catches NaN
         raise ValueError(f"glue_bound({key!r}): |value| = {number:.3e} is not below {bound:g}")
-    latex = f"< {latex_power_of_ten(bound)}"
+    latex = f"< {power_of_ten(bound, latex=True)}"
     glue(key, Markdown(f"${latex}$"), display=False)
     return latex
 
@@ -84,7 +86,5 @@ def glue_markdown(key: str, text: str) -> None:
 
 def glue_figure(key: str, fig: Any) -> None:
     """Glue a matplotlib figure for ``{glue:figure}`` and close it (no duplicate display)."""
-    import matplotlib.pyplot as plt
-
     glue(key, fig, display=False)
     plt.close(fig)

@@ -17,7 +17,7 @@ import numpy as np
 
 from bnpaper.core import geometry
 from bnpaper.core.namespace import convert, namespace_of
-from bnpaper.core.text import power_of_ten_text
+from bnpaper.core.text import power_of_ten
 from bnpaper.paper import lemma
 from bnpaper.presentation import plots
 from bnpaper.presentation.tables import aligned_table
@@ -247,7 +247,7 @@ def claims() -> list:
         Claim("book-true-2", "‖W₀ − Ŵ*‖ ≤ ‖W₀ − W*‖ + δ, δ = dist(W*, Ŵ) = ‖W*‖ sin α "
               "(α ≤ π/2), sharp", source, "—",
               f"δ = {delta:.4f} on the paper's set; smallest slack {checks.bound_slack:.1e} "
-              f"over {checks.n} random W₀; equality error < {power_of_ten_text(ROUND_TOL)} on the "
+              f"over {checks.n} random W₀; equality error < {power_of_ten(ROUND_TOL)} on the "
               "sharp half-line",
               "numeric distances (lemma.distance_sq_to_ray)",
               bound_ok and sharp_ok, Evidence.BOUND),

@@ -136,7 +136,7 @@ GRAD_TOL = 1e-4
 def agreement_table(batches: dict[tuple[int, int], MinimaAgreement]) -> tuple[str, bool]:
     """A fixed-width table of :meth:`MinimaAgreement.verdicts`, one row per (d, M), and
     whether every batch passed every check."""
-    gap, grad = (text.power_of_ten_text(t) for t in (LOSS_GAP_TOL, GRAD_TOL))
+    gap, grad = (text.power_of_ten(t) for t in (LOSS_GAP_TOL, GRAD_TOL))
     header = ("(d, M)", "runs", "angle < tol", f"rel. gap < {gap}", f"|grad| < {grad}")
     rows = [(str(key), c.runs, *c.verdicts()) for key, c in batches.items()]
     return (tables.aligned_table([header, *rows], (8, 5, 12, 17, 14)),
