@@ -8,6 +8,30 @@ import pickle
 import pytest
 
 from bnpaper import claims
+from bnpaper.core.data import LearningSet
+from bnpaper.paper.counterexample import counterexample_set
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_persistent_jax_cache():
+    """No compiled program outlives a test session or comes from an earlier one: bnpaper's
+    persistent JAX cache (``~/.cache/bnpaper-jax`` for the chapters) is off, and the variable
+    is restored afterwards. Nothing may call ``autodiff.jax_x64()`` at import, before this."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BNPAPER_JAX_CACHE", "")
+        yield
+
+
+@pytest.fixture(scope="session")
+def paper_set() -> LearningSet:
+    """The paper's learning set, exact (labels derived from the published facts)."""
+    return counterexample_set()
+
+
+@pytest.fixture(scope="session")
+def paper_numeric(paper_set) -> LearningSet:
+    """The paper's learning set as float64 arrays."""
+    return paper_set.numeric()
 
 
 @pytest.fixture(scope="session")

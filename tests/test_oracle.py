@@ -11,6 +11,8 @@ gradient (counterexample) or ``jax.grad`` of its own formula (:mod:`bnpaper.auto
 
 from __future__ import annotations
 
+import jax
+import jax.numpy as jnp
 import numpy as np
 import pytest
 from flax import nnx  # pinned in the test extra: a missing oracle fails, it is not skipped
@@ -19,14 +21,15 @@ from bnpaper.core import autodiff, exact, model
 from bnpaper.core.data import make_learning_set
 from bnpaper.paper import counterexample
 from bnpaper.paper import facts as paper
-from bnpaper.paper.counterexample import counterexample_set
 from bnpaper.topics import deep
 
-jax = autodiff.jax_x64()
-jnp = jax.numpy
 
-EXACT = counterexample_set()
-DATA = EXACT.numeric()
+@pytest.fixture(autouse=True, scope="module")
+def x64():
+    """bnpaper's JAX settings (float64 on the CPU), made when the first test runs, not at
+    import (tests/conftest.py turns the persistent cache off first)."""
+    autodiff.jax_x64()
+
 ACTIVATIONS = {"identity": lambda z: z, "relu": nnx.relu, "tanh": jnp.tanh}
 
 
@@ -53,6 +56,11 @@ def flax_neuron_loss(w, x, y, eps=0.0, activation="identity"):
     return jnp.sum(r * r)
 
 
+def xy(data):
+    """(x, y) of a learning set, the arguments of the Flax functions."""
+    return data.x, data.y
+
+
 def flax_gradient(w, x, y, eps=0.0, activation="identity"):
     grad = jax.grad(flax_neuron_loss)(jnp.asarray(w, dtype=jnp.float64), x, y, eps, activation)
     return np.asarray(grad)
@@ -67,19 +75,19 @@ def random_problems(n, seed):
                rng.normal(size=d))
 
 
-def test_flax_bn_gives_the_counterexample_loss_and_gradient_at_w_star():
+def test_flax_bn_gives_the_counterexample_loss_and_gradient_at_w_star(paper_numeric, paper_set):
     w = np.array(paper.W_STAR, float)
-    exact_loss = float(exact.at(exact.loss_expr(model.bn_loss, EXACT), paper.W_STAR))
-    exact_grad = np.array(exact.to_floats(counterexample.bn_gradient_at(EXACT, paper.W_STAR)))
-    assert float(flax_neuron_loss(w, DATA.x, DATA.y)) == pytest.approx(exact_loss, rel=1e-13)
-    np.testing.assert_allclose(flax_gradient(w, DATA.x, DATA.y), exact_grad, rtol=1e-12)
-    assert tuple(np.round(flax_gradient(w, DATA.x, DATA.y), paper.GRADIENT_DECIMALS)) \
+    exact_loss = float(exact.at(exact.loss_expr(model.bn_loss, paper_set), paper.W_STAR))
+    exact_grad = np.array(exact.to_floats(counterexample.bn_gradient_at(paper_set, paper.W_STAR)))
+    assert float(flax_neuron_loss(w, *xy(paper_numeric))) == pytest.approx(exact_loss, rel=1e-13)
+    np.testing.assert_allclose(flax_gradient(w, *xy(paper_numeric)), exact_grad, rtol=1e-12)
+    assert tuple(np.round(flax_gradient(w, *xy(paper_numeric)), paper.GRADIENT_DECIMALS)) \
         == paper.GRADIENT_AT_W_STAR
 
 
-def test_flax_bn_gradient_vanishes_on_the_ray_of_bn_minima():
+def test_flax_bn_gradient_vanishes_on_the_ray_of_bn_minima(paper_numeric):
     for t in (0.5, 1.0, 4.0):
-        np.testing.assert_allclose(flax_gradient(t * np.array([5.0, 3.0]), DATA.x, DATA.y), 0,
+        np.testing.assert_allclose(flax_gradient(t * np.array([5.0, 3.0]), *xy(paper_numeric)), 0,
                                    atol=1e-12)
 
 
@@ -95,8 +103,8 @@ def test_bn_output_and_gradient_match_flax_on_random_learning_sets(activation):
 
 
 @pytest.mark.parametrize("eps", [1e-5, 1e-3, 0.5])
-def test_eps_matches_flax_when_set_explicitly(eps):
-    for data, w in [(DATA, np.array(paper.W_STAR, float)), *random_problems(6, seed=12)]:
+def test_eps_matches_flax_when_set_explicitly(eps, paper_numeric):
+    for data, w in [(paper_numeric, np.array(paper.W_STAR, float)), *random_problems(6, seed=12)]:
         np.testing.assert_allclose(model.bn_output(w, data, eps=eps),
                                    flax_neuron_output(w, data.x, eps), rtol=1e-12, atol=1e-12)
         np.testing.assert_allclose(autodiff.gradient(model.bn_loss, data, eps=eps)(w),
@@ -104,22 +112,24 @@ def test_eps_matches_flax_when_set_explicitly(eps):
                                    atol=1e-10)
 
 
-def test_flax_default_eps_is_not_the_book_bn():
+def test_flax_default_eps_is_not_the_book_bn(paper_numeric):
     # nnx.BatchNorm's default ε = 1e-5 shifts the counterexample's outputs by ~1e-6:
     # matching it needs ε set on one side or the other.
     assert nnx.BatchNorm(1, rngs=nnx.Rngs(0)).epsilon == 1e-5
     w = np.array(paper.W_STAR, float)
-    gap = np.max(np.abs(model.bn_output(w, DATA) - flax_neuron_output(w, DATA.x, eps=1e-5)))
+    flax_out = flax_neuron_output(w, paper_numeric.x, eps=1e-5)
+    gap = np.max(np.abs(model.bn_output(w, paper_numeric) - flax_out))
     assert gap > 1e-7
 
 
-def test_relu_after_bn_matches_flax_at_w_star_and_on_the_minima_ray():
+def test_relu_after_bn_matches_flax_at_w_star_and_on_the_minima_ray(paper_numeric):
     for w in (np.array(paper.W_STAR, float), np.array([5.0, 3.0]), np.array([-1.0, 2.0])):
-        np.testing.assert_allclose(model.bn_loss(w, DATA, activation="relu"),
-                                   flax_neuron_loss(w, DATA.x, DATA.y, activation="relu"),
+        np.testing.assert_allclose(model.bn_loss(w, paper_numeric, activation="relu"),
+                                   flax_neuron_loss(w, *xy(paper_numeric), activation="relu"),
                                    rtol=1e-13)
-        np.testing.assert_allclose(autodiff.gradient(model.bn_loss, DATA, activation="relu")(w),
-                                   flax_gradient(w, DATA.x, DATA.y, activation="relu"),
+        grad = autodiff.gradient(model.bn_loss, paper_numeric, activation="relu")
+        np.testing.assert_allclose(grad(w),
+                                   flax_gradient(w, *xy(paper_numeric), activation="relu"),
                                    rtol=1e-10, atol=1e-12)
 
 
