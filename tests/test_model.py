@@ -351,3 +351,19 @@ def test_jax_arrays_are_recognised():
     assert is_jax(jnp.zeros(2)) and not is_jax(np.zeros(2)) and not is_jax(1.0)
     assert model.bn_loss(jnp.array([1.0, 3.0]), DATA) == pytest.approx(model.bn_loss(
         np.array([1.0, 3.0]), DATA), rel=1e-14)
+
+
+def test_a_learning_set_keeps_its_derived_forms_read_only_and_centred_like_the_formula():
+    data = bnpaper.counterexample_set()
+    assert data.numeric() is data.numeric() and data.exact() is data.exact()
+    xc, yc = data.centered()
+    assert data.centered()[0] is xc  # centred once, not again by every function it meets
+    assert xc.dtype == object and all(s == 0 for s in xc.sum(axis=0)) and sum(yc) == 0
+    assert [list(r) for r in xc] == [[v - sum(data.x[:, j]) / 3 for j, v in enumerate(r)]
+                                      for r in data.x]
+    nxc, nyc = data.numeric().centered()
+    np.testing.assert_allclose(nxc, np.asarray(xc, float), atol=1e-15)
+    with pytest.raises(ValueError, match="read-only"):
+        nxc[0, 0] = 1.0
+    with pytest.raises(ValueError, match="read-only"):
+        data.numeric().x[0, 0] = 1.0

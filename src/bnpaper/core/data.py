@@ -43,12 +43,33 @@ class LearningSet:
         return int(np.shape(self.x)[1])
 
     def exact(self) -> LearningSet:
-        """The same set with exact sympy entries."""
-        return LearningSet(to_exact(self.x), to_exact(self.y))
+        """The same set with exact sympy entries (made once per set, then kept)."""
+        return self._kept("exact", lambda: LearningSet(to_exact(self.x), to_exact(self.y)))
 
     def numeric(self) -> LearningSet:
-        """The same set as float64 arrays."""
-        return LearningSet(np.asarray(self.x, dtype=float), np.asarray(self.y, dtype=float))
+        """The same set as float64 arrays (made once per set, then kept, read-only)."""
+        return self._kept("numeric", lambda: LearningSet(_frozen(self.x, float),
+                                                         _frozen(self.y, float)))
+
+    def centered(self) -> tuple[np.ndarray, np.ndarray]:
+        """(Xc, yc) = (X − 1x̄ᵀ, y − ȳ1): exact for an exact set, else float64 (made once per
+        set, then kept, read-only), so the functions a set passes through do not centre it
+        again and again."""
+        def make() -> tuple[np.ndarray, np.ndarray]:
+            x, y = (np.asarray(a) for a in (self.x, self.y))
+            if not (_is_object(x) or _is_object(y)):
+                x, y = x.astype(float), y.astype(float)
+            xc, yc = x - x.sum(axis=0) / self.M, y - y.sum() / self.M
+            return _frozen(xc), _frozen(yc)
+        return self._kept("centered", make)
+
+    def _kept(self, name: str, make: Any) -> Any:
+        # A frozen set's derived forms never change: keep each in the instance's own
+        # dictionary (dataclass(frozen=True) forbids attribute assignment, not this).
+        kept = self.__dict__.setdefault("_derived", {})
+        if name not in kept:
+            kept[name] = make()
+        return kept[name]
 
     def with_intercept(self) -> LearningSet:
         """The inputs with a constant feature 1 appended (x̄ ↦ (x̄, 1)): a bias as a weight."""
@@ -59,6 +80,13 @@ class LearningSet:
         """The samples with the given row indices (a mini-batch)."""
         rows = list(rows)
         return LearningSet(np.asarray(self.x)[rows], np.asarray(self.y)[rows])
+
+
+def _frozen(a: Any, dtype: Any = None) -> np.ndarray:
+    """A read-only copy of ``a`` (as ``dtype``): a kept form cannot be changed by a caller."""
+    out = np.array(a, dtype=dtype)
+    out.setflags(write=False)
+    return out
 
 
 def _is_object(a: Any) -> bool:

@@ -112,7 +112,7 @@ def linear_fits(data: LearningSet) -> LinearFits:
     """Both fits of ``data`` (exact for exact data), with the relation's ingredients."""
     x, y = np.asarray(data.x), np.asarray(data.y)
     w_star, v_hat = slopes(x, y)
-    xc, yc = centered(x, y)
+    xc, yc = data.centered()
     x_bar, y_bar = x.sum(axis=0) / data.M, y.sum() / data.M
     r_bar = y_bar - np.dot(x_bar, w_star)
     return LinearFits(w_star, v_hat, y_bar - np.dot(x_bar, v_hat), r_bar, x_bar, yc @ xc,
@@ -140,7 +140,7 @@ class BNMinima:
 
 def bn_minima(data: LearningSet) -> BNMinima:
     """The minima of Ĉ, exact on exact data; raises if Xc = 0 (σ(w) = 0 for every w)."""
-    xc, yc = centered(data.x, data.y)
+    xc, yc = data.centered()
     y = np.asarray(data.y)
     if _is_exact(xc) or _is_exact(yc):
         xm, ym = sp.Matrix(to_exact(xc).tolist()), sp.Matrix(list(to_exact(yc)))
