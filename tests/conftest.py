@@ -3,13 +3,32 @@
 from __future__ import annotations
 
 import fcntl
+import os
 import pickle
+import tempfile
 
 import pytest
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from bnpaper import claims
 from bnpaper.core.data import LearningSet
 from bnpaper.paper.counterexample import counterexample_set
+
+
+def pytest_configure(config):
+    """Hypothesis profiles (tests/test_properties.py): derandomized, no example database; its
+    other files (patches for failing examples) go to a temporary directory, never into the
+    repository. HYPOTHESIS_PROFILE=thorough runs more examples; make mutate uses "mutation"."""
+    set_hypothesis_home_dir(tempfile.mkdtemp(prefix="bnpaper-hypothesis-"))
+    common = dict(derandomize=True, database=None, deadline=None,
+                  suppress_health_check=[HealthCheck.too_slow])
+    settings.register_profile("ci", max_examples=60, **common)
+    settings.register_profile("thorough", max_examples=1000, **common)
+    # make mutate: a failure is all it needs, fast — no shrinking to a minimal example
+    settings.register_profile("mutation", max_examples=30,
+                              phases=[Phase.explicit, Phase.generate], **common)
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session", autouse=True)

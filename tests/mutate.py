@@ -1,7 +1,7 @@
 """Mutation testing of the core modules with mutmut (``make mutate``; not part of ``make test``).
 
-mutmut changes one thing at a time in ``namespace``, ``model``, ``data``, ``lemma``,
-``counterexample`` and ``exact`` (a flipped comparison, a changed constant, a dropped
+mutmut changes one thing at a time in the core's ``namespace``, ``model``, ``data`` and
+``exact`` and the paper's ``lemma`` and ``counterexample`` (a flipped comparison, a changed constant, a dropped
 argument …) and runs the tests that cover the changed function; a mutant that no test
 notices "survives". The run happens in a temporary copy of the repository (mutmut writes
 its ``mutants/`` tree and its configuration there, never into the checkout). Prints the
@@ -22,7 +22,8 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CORE = ("namespace", "model", "data", "lemma", "counterexample", "exact")
+CORE = ("core/namespace", "core/model", "core/data", "paper/lemma", "paper/counterexample",
+        "core/exact")
 TESTS = ("tests/test_model.py", "tests/test_lemma.py", "tests/test_counterexample.py",
          "tests/test_properties.py")
 """The fast tests that exercise the core modules (the chapters' tests are not needed)."""
@@ -31,7 +32,7 @@ SETUP_CFG = """[mutmut]
 source_paths = src/bnpaper
 only_mutate =
 {only}
-pytest_add_cli_args = -o addopts= -p no:cacheprovider -q -x
+pytest_add_cli_args = -o addopts= -p no:cacheprovider -q -x -p no:xdist
 pytest_add_cli_args_test_selection =
 {tests}
 also_copy = conftest.py
@@ -42,10 +43,9 @@ do_not_mutate_patterns =
     {prose}
 """
 
-PROSE = r'^\s*(Claim\("[\w-]+", )?(f?"[^"]*"[, ]*)+$'
-"""Lines of nothing but string literals: the prose of the claims table (statement, source,
-method) in ``counterexample.claims``. Its words are read, not tested; a mutant there would
-only change a sentence of the table (see tests/MUTATION.md)."""
+PROSE = r'^\s*(f?"[^"]*"[, ]*)+$'
+"""Lines of nothing but string literals (error messages continued over lines are tested by
+their first line; a mutant in a continuation would only change words)."""
 
 
 def run(max_children: int, keep: Path | None) -> int:

@@ -143,3 +143,20 @@ def test_every_module_with_claims_is_registered():
                    if m.name != "claims"
                    and hasattr(importlib.import_module(f"bnpaper.{m.name}"), "claims")}
     assert with_claims == set(claims.CLAIM_MODULES)
+
+
+def test_the_counterexample_claims_and_their_kinds_of_evidence(every_claim):
+    keys = ["paper-1", "paper-2", "paper-3", "book-recon-1", "paper-4"]
+    by_key = {c.key: c for c in every_claim if c.key in keys}
+    assert list(by_key) == keys
+    assert all(c.holds for c in by_key.values())
+    assert [by_key[k].evidence for k in by_key] == [
+        claims.Evidence.BUILT_FROM, claims.Evidence.DERIVED, claims.Evidence.BUILT_FROM,
+        claims.Evidence.DERIVED, claims.Evidence.DERIVED]
+    assert by_key["paper-1"].reproduced == "(1, 3)" and by_key["paper-1"].paper_value == "(1, 3)"
+    assert by_key["paper-2"].reproduced == "(-0.339317, 0.113106)"
+    assert by_key["paper-2"].paper_value == "(-0.34, 0.11)"
+    assert by_key["paper-3"].reproduced == "ray t·(5, 3), t > 0"
+    assert by_key["book-recon-1"].reproduced == \
+        "curvature across the ray = 1734*sqrt(194)/9409"
+    assert by_key["paper-4"].reproduced == "lhs = 72/17, rhs = 0"

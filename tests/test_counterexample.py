@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from bnpaper.claims import Evidence
 from bnpaper.core import autodiff, exact, least_squares, model
 from bnpaper.core.data import make_learning_set
 from bnpaper.core.namespace import to_exact
@@ -144,24 +143,6 @@ def test_bn_stationary_rays_refuse_d_other_than_two():
     data = make_learning_set(to_exact([[1, 0, 2], [0, 1, 1], [1, 1, 0]]), to_exact([1, 2, 4]))
     with pytest.raises(ValueError, match="handles d = 2; the data have d = 3"):
         counterexample.bn_stationary_rays(data)
-
-
-def test_the_counterexample_claims_and_their_kinds_of_evidence(every_claim):
-    keys = ["paper-1", "paper-2", "paper-3", "book-recon-1", "paper-4"]
-    by_key = {c.key: c for c in every_claim if c.key in keys}
-    assert list(by_key) == keys
-    assert all(c.holds for c in by_key.values())
-    assert [by_key[k].evidence for k in by_key] == [
-        Evidence.BUILT_FROM, Evidence.DERIVED, Evidence.BUILT_FROM, Evidence.DERIVED,
-        Evidence.DERIVED]
-    assert by_key["paper-1"].reproduced == "(1, 3)" and by_key["paper-1"].paper_value == "(1, 3)"
-    assert by_key["paper-2"].reproduced == "(-0.339317, 0.113106)"
-    assert by_key["paper-2"].paper_value == "(-0.34, 0.11)"
-    assert by_key["paper-3"].reproduced == "ray t·(5, 3), t > 0"
-    assert by_key["book-recon-1"].reproduced == \
-        "curvature across the ray = 1734*sqrt(194)/9409"
-    assert by_key["paper-4"].reproduced == "lhs = 72/17, rhs = 0"
-    assert counterexample.minima_curvature(EXACT) == 1734 * sp.sqrt(194) / 9409
 
 
 def test_lemma_at_optimum_is_simplified_exact():

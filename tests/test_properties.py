@@ -9,15 +9,12 @@ database into the repository. ``HYPOTHESIS_PROFILE=thorough`` runs more examples
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
-from hypothesis.configuration import set_hypothesis_home_dir
 from hypothesis.extra import numpy as hnp
 
 from bnpaper.core import autodiff, exact, model
@@ -25,22 +22,18 @@ from bnpaper.core.data import LearningSet, make_learning_set
 from bnpaper.core.namespace import to_exact
 from bnpaper.paper import lemma
 
-# Hypothesis writes nothing into the repository: no example database, and its other files
-# (patches for failing examples) go to a temporary directory.
-set_hypothesis_home_dir(tempfile.mkdtemp(prefix="bnpaper-hypothesis-"))
-COMMON = dict(derandomize=True, database=None, deadline=None,
-              suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("ci", max_examples=60, **COMMON)
-settings.register_profile("thorough", max_examples=1000, **COMMON)
-# make mutate: a failure is all it needs, fast — no shrinking to a minimal example
-settings.register_profile("mutation", max_examples=30, phases=[Phase.explicit, Phase.generate],
-                          **COMMON)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
-
 ANY_FLOAT = st.floats(allow_nan=True, allow_infinity=True, width=64)
 NON_FINITE = st.sampled_from([float("nan"), float("inf"), float("-inf")])
 MODERATE = st.floats(-1e6, 1e6, allow_nan=False)
-ARGUMENT = re.compile(r"\b(w|x|y|gamma|beta|eps|W0|W\*|direction|σ\(w\)|M = \d+)")
+ARGUMENT = re.compile(r"(?<!\w)(w|x|y|gamma|beta|eps|W0|W\*|direction|σ\(w\)|M = \d+)(?!\w)")
+"""An argument named as a word of its own: "w has shape …" names w, "with" and "when" do not."""
+
+
+def test_an_error_names_an_argument_only_as_a_word_of_its_own():
+    assert ARGUMENT.search("w has shape (3,); expected (..., 2)")
+    assert ARGUMENT.search("W* = 0 (Xᵀy = 0)") and ARGUMENT.search("σ(w) = 0 at this w")
+    for words in ("with a shape", "when it overflows", "was not finite", "the xs"):
+        assert not ARGUMENT.search(words), words
 
 
 def arrays(shape, elements=ANY_FLOAT):
