@@ -1,8 +1,9 @@
 """An independent numerical minimizer of Ĉ (chapter *A general answer for one linear neuron*).
 
-It minimizes :func:`bnpaper.model.bn_loss` with JAX autodiff gradients and Hessians and a
-line search, and knows nothing of the closed forms of :mod:`bnpaper.general`; comparing its
-end points with the ray t·v̂ is the numerical check of the chapter's proposition.
+It minimizes :func:`bnpaper.core.model.bn_loss` with JAX autodiff gradients and Hessians and
+a line search, and knows nothing of the closed forms of :mod:`bnpaper.core.bn_closed_form`;
+comparing its end points with the ray t·v̂ is the numerical check of the chapter's
+proposition (the table: :func:`bnpaper.presentation.reports.minimizer.agreement_table`).
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from typing import Any
 
 import numpy as np
 
-from bnpaper.core import model, text
+from bnpaper.core import model
+from bnpaper.core.autodiff import jax_x64
 from bnpaper.core.data import LearningSet
 from bnpaper.core.geometry import angle
 from bnpaper.core.least_squares import bn_minima, learning_arrays, slopes
-from bnpaper.presentation import tables
 
 LADDER = 2.0 ** -np.arange(50)
 """Trial step lengths of the line search (radians on the unit sphere, halving)."""
@@ -34,8 +35,6 @@ def _newton_runs(steps: int) -> Any:
     tries a Newton step (tangent Hessian shifted to be positive definite) and −∇Ĉ, with
     backtracking, and keeps the lowest loss that passes the Armijo test.
     """
-    from bnpaper.core.autodiff import jax_x64
-
     jax = jax_x64()
     jnp = jax.numpy
     ladder = jnp.asarray(LADDER)
@@ -90,8 +89,6 @@ def minimize_bn_loss(x: Any, y: Any, starts: Any, steps: int = 60) -> NumericalM
     x: (S, M, d), y: (S, M), starts: (S, n, d) nonzero. Independent of the closed forms of
     this module: only the model, JAX autodiff and a line search.
     """
-    from bnpaper.core.autodiff import jax_x64
-
     xs, ys = learning_arrays(x, y)
     for a, b in zip(xs, ys, strict=True):
         LearningSet(a, b)  # checks shapes and finiteness, which JAX cannot do while tracing
@@ -131,16 +128,6 @@ LOSS_GAP_TOL = 1e-12
 """Largest relative gap Ĉ(end point) − min Ĉ accepted: float64 rounding of the losses."""
 GRAD_TOL = 1e-4
 """Largest ‖∇Ĉ‖ accepted at an end point."""
-
-
-def agreement_table(batches: dict[tuple[int, int], MinimaAgreement]) -> tuple[str, bool]:
-    """A fixed-width table of :meth:`MinimaAgreement.verdicts`, one row per (d, M), and
-    whether every batch passed every check."""
-    gap, grad = (text.power_of_ten(t) for t in (LOSS_GAP_TOL, GRAD_TOL))
-    header = ("(d, M)", "runs", "angle < tol", f"rel. gap < {gap}", f"|grad| < {grad}")
-    rows = [(str(key), c.runs, *c.verdicts()) for key, c in batches.items()]
-    return (tables.aligned_table([header, *rows], (8, 5, 12, 17, 14)),
-            all(all(row[2:]) for row in rows))
 
 
 def minima_agreement(x: Any, y: Any, starts: Any, steps: int = 60) -> MinimaAgreement:

@@ -2,37 +2,43 @@
 neuron with a bias, more weights than samples (M ≤ d), and the scope table (chapter *A
 general answer for one linear neuron*).
 
-Notation as in :mod:`bnpaper.general` (γ = 1, β = 0, the batch is the whole set): Xc, yc
-the centred data, V = col(Xc), P the projection onto V. The facts used here:
+Notation as in :mod:`bnpaper.topics.general` (γ = 1, β = 0, the batch is the whole set):
+Xc, yc the centred data, V = col(Xc), P the projection onto V. The facts used here:
 
 - Ĉ(cw) = Ĉ(w) for c > 0, so the local minima of Ĉ form a cone Ŵ; the lemma's right-hand
-  side is dist²(W₀, ℝW*) (:func:`bnpaper.lemma.lemma_rhs`). If W* ∈ Ŵ, the point s₀W*,
+  side is dist²(W₀, ℝW*) (:func:`bnpaper.paper.lemma.lemma_rhs`). If W* ∈ Ŵ, the point s₀W*,
   s₀ = ⟨W₀, W*⟩/‖W*‖² > 0, lies in Ŵ and the lemma holds for every W₀ with ⟨W₀, W*⟩ > 0;
   if W* is not in the closure of Ŵ, it fails at W₀ = W*.
 - For any W with residual r = y − XW and mean residual r̄ = ȳ − ⟨x̄, W⟩:
   ⟨yc − Xc W, Xc w⟩ = ⟨r, Xw⟩ − M r̄ ⟨x̄, w⟩ for every w. For a minimizer W* of C the first
   term vanishes, so Xc W* = P yc whenever r̄ = 0 (e.g. a bias input, or M ≤ d with X of full
   row rank: then 1 ∈ col X) or x̄ = 0 (centred inputs).
+
+A learning set is made exact and centred once (:func:`minima_geometry`), and its
+:class:`MinimaGeometry` is handed to the verdict, the distances and the Monte Carlo of a
+row of the scope table (the table itself: :mod:`bnpaper.presentation.reports.scope`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import sympy as sp
 
-from bnpaper.core import exact, least_squares, model
+from bnpaper.core import exact, model
 from bnpaper.core.data import LearningSet
-from bnpaper.core.least_squares import centered, least_norm_standard_optimum, linear_fits
+from bnpaper.core.least_squares import centered, least_norm_standard_optimum, sympy_matrix
 from bnpaper.core.namespace import to_exact
-from bnpaper.core.text import fmt_exact
 from bnpaper.paper import lemma
 from bnpaper.paper.counterexample import counterexample_set
 
-LEMMA_TOL = 1e-9
-"""A W₀ counts as violating the lemma when lhs − rhs > LEMMA_TOL·‖W₀‖² (rounding margin)."""
+_LEMMA_TOL = 1e-9
+"""A W₀ counts as violating the lemma when lhs − rhs > _LEMMA_TOL·‖W₀‖² (rounding margin).
+Temporary: the same margin as :mod:`bnpaper.topics.random_sets`'s, until the lemma's one
+tolerance lives in :mod:`bnpaper.paper.lemma`."""
 
 EXTRA_INPUT = (0, 0, 1)
 """A third input for the paper's three samples: then M = d = 3 and X is invertible."""
@@ -45,7 +51,7 @@ RANK_ONE_INPUTS = ((1, 1), (2, 3), (3, 5))
 """Inputs with x₂ = 2x₁ − 1: X has full rank 2, but Xc has rank 1."""
 
 NEGATIVE_LABELS = (2, 2, 1)
-"""Labels for the paper's inputs with W* = −v̂ (:data:`bnpaper.general.EXAMPLE_LABELS`)."""
+"""Labels for the paper's inputs with W* = −v̂ (as in the general chapter's examples)."""
 
 
 # --------------------------------------------------------------------------- the examples
@@ -110,6 +116,39 @@ def residual_identity(x: Any, y: Any, big_w: Any, w: Any) -> Any:
 
 
 @dataclass(frozen=True)
+class MinimaGeometry:
+    """One exact learning set, centred once, with what the minima of Ĉ are made of."""
+
+    data: LearningSet
+    """The set, exact."""
+    xc: sp.Matrix
+    """Xc, the centred inputs (M × d)."""
+    yc: sp.Matrix
+    """yc, the centred labels (M × 1)."""
+    pinv: sp.Matrix
+    """Xc⁺ (d × M)."""
+    rank: int
+    """rank Xc."""
+
+    @property
+    def projected_labels(self) -> sp.Matrix:
+        """a = P yc = Xc Xc⁺ yc, the projection of yc onto col(Xc)."""
+        return self.xc * self.pinv * self.yc
+
+    @property
+    def flat(self) -> bool:
+        """rank Xc < 2 or a = 0: every w with σ(w) > 0 is a (non-strict) local minimum."""
+        return self.rank < 2 or all(e == 0 for e in self.projected_labels)
+
+
+def minima_geometry(data: LearningSet) -> MinimaGeometry:
+    """``data`` made exact and centred once, with Xc⁺ and rank Xc (:class:`MinimaGeometry`)."""
+    data = data.exact()
+    xc, yc = (sympy_matrix(a) for a in data.centered())
+    return MinimaGeometry(data, xc, yc, xc.pinv(), xc.rank())
+
+
+@dataclass(frozen=True)
 class BNVerdict:
     """What a point w (with σ(w) > 0) is for Ĉ, from the geometry of Xc w and a = P yc."""
 
@@ -120,14 +159,13 @@ class BNVerdict:
     """λ with Xc w = λ a when they are parallel (a ≠ 0), else None."""
 
 
-def bn_verdict(data: LearningSet, w: Any) -> BNVerdict:
+def bn_verdict(geometry: MinimaGeometry, w: Any) -> BNVerdict:
     """Classify w for Ĉ exactly (the proposition on the minima of Ĉ); σ(w) = 0 raises."""
-    xc, yc = (least_squares.sympy_matrix(a) for a in centered(to_exact(data.x), to_exact(data.y)))
-    c = xc * least_squares.sympy_matrix(to_exact(w))
+    c = geometry.xc * sympy_matrix(to_exact(w))
     if all(e == 0 for e in c):
         raise ValueError("Xc w = 0, i.e. σ(w) = 0: Ĉ is undefined at w")
-    a = xc * xc.pinv() * yc
-    if all(e == 0 for e in a) or xc.rank() == 1:
+    a = geometry.projected_labels
+    if all(e == 0 for e in a) or geometry.rank == 1:
         return BNVerdict("flat minimum", None)
     if sp.Matrix.hstack(c, a).rank() == 2:
         return BNVerdict("not stationary", None)
@@ -142,7 +180,7 @@ def exact_bn_gradient(data: LearningSet, w: Any) -> list[Any]:
             exact.at(exact.gradient(expr, data.d), tuple(to_exact(w)))]
 
 
-def distance_sq_to_bn_minima(w0: Any, data: LearningSet) -> Any:
+def distance_sq_to_bn_minima(w0: Any, geometry: MinimaGeometry) -> Any:
     """dist²(W₀, Ŵ), Ŵ the set of local minima of Ĉ (any rank of Xc). w0: (..., d).
 
     rank Xc ≥ 2, a ≠ 0: Ŵ = {t v̂ + n : t > 0, Xc n = 0} with v̂ = Xc⁺yc in the row space R,
@@ -150,13 +188,10 @@ def distance_sq_to_bn_minima(w0: Any, data: LearningSet) -> Any:
     local minimum, a dense set: dist² = 0. Exact on exact W₀ (object arrays), else float64.
     """
     exact_in = isinstance(w0, np.ndarray) and w0.dtype == object
-    xc, yc = centered(to_exact(data.x), to_exact(data.y))
-    xm, ym = least_squares.sympy_matrix(xc), least_squares.sympy_matrix(yc)
-    a = xm * xm.pinv() * ym
-    if xm.rank() < 2 or all(e == 0 for e in a):
+    if geometry.flat:
         zero = np.zeros(np.shape(w0)[:-1], dtype=object if exact_in else float)
         return zero if zero.ndim else zero.item()
-    proj, v_hat = xm.pinv() * xm, xm.pinv() * ym
+    proj, v_hat = geometry.pinv * geometry.xc, geometry.pinv * geometry.yc
     if exact_in:
         p = np.array(proj.tolist(), dtype=object)
         v = np.array(list(v_hat), dtype=object)
@@ -168,6 +203,10 @@ def distance_sq_to_bn_minima(w0: Any, data: LearningSet) -> Any:
     w0 = np.asarray(w0, dtype=float)
     pw = w0 @ p.T
     return np.sum(pw * pw, axis=-1) - np.maximum(w0 @ v, 0.0) ** 2 / (v @ v)
+
+
+DistanceSq = Callable[[Any, MinimaGeometry], Any]
+"""The signature of :func:`distance_sq_to_bn_minima` (a claim's input may replace it)."""
 
 
 # --------------------------------------------------------------------------- the table
@@ -194,7 +233,7 @@ class ScopeRow:
     n_admissible: int
     """Random W₀ ~ N(0, ‖W*‖² I) with ⟨W₀, W*⟩ > 0."""
     n_fail: int
-    """How many of them violate the lemma (lhs − rhs > LEMMA_TOL·‖W₀‖²)."""
+    """How many of them violate the lemma (lhs − rhs > _LEMMA_TOL·‖W₀‖²)."""
 
     @property
     def w_star_is_bn_minimum(self) -> bool:
@@ -217,26 +256,33 @@ class ScopeRow:
         return self.lhs_at_w_star > 0 and self.n_fail > 0
 
 
-def lemma_failures(data: LearningSet, w_star: Any, n: int, seed: int) -> tuple[int, int]:
+def lemma_failures(geometry: MinimaGeometry, w_star: Any, n: int, seed: int,
+                   distance_sq: DistanceSq = distance_sq_to_bn_minima) -> tuple[int, int]:
     """(admissible, failing) among n random W₀ ~ N(0, ‖W*‖² I), W* fixed (float64)."""
     ws = np.asarray(w_star, dtype=float)
     w0 = np.linalg.norm(ws) * np.random.default_rng(seed).normal(size=(n, ws.size))
     w0 = w0[w0 @ ws > 0]
-    lhs = distance_sq_to_bn_minima(w0, data)
+    lhs = distance_sq(w0, geometry)
     rhs = lemma.lemma_rhs(w0, ws)
-    return len(w0), int(np.sum(lhs - rhs > LEMMA_TOL * np.sum(w0 * w0, axis=-1)))
+    return len(w0), int(np.sum(lhs - rhs > _LEMMA_TOL * np.sum(w0 * w0, axis=-1)))
 
 
-def scope_row(regime: str, example: str, data: LearningSet, n: int = 20_000,
-              seed: int = 0) -> ScopeRow:
-    """Compute one row of the scope table on ``data`` (exact W*, verdict, gradient, lhs)."""
-    data = data.exact()
-    w_star = least_norm_standard_optimum(data)
-    xc, _ = centered(data.x, data.y)
-    lhs = distance_sq_to_bn_minima(w_star, data)
-    admissible, fails = lemma_failures(data, w_star, n, seed)
-    return ScopeRow(regime, example, data.M, data.d, least_squares.sympy_matrix(xc).rank(), w_star,
-                    bn_verdict(data, w_star), exact_bn_gradient(data, w_star),
+def scope_row(regime: str, example: str, data: LearningSet, n: int = 20_000, seed: int = 0,
+              *, standard_optimum: Callable[[LearningSet], Any] = least_norm_standard_optimum,
+              verdict: Callable[[MinimaGeometry, Any], BNVerdict] = bn_verdict,
+              distance_sq: DistanceSq = distance_sq_to_bn_minima) -> ScopeRow:
+    """Compute one row of the scope table on ``data`` (exact W*, verdict, gradient, lhs).
+
+    The set is made exact and centred once; ``standard_optimum``, ``verdict`` and
+    ``distance_sq`` are the derivation's steps (a claim's inputs may replace them).
+    """
+    geometry = minima_geometry(data)
+    data = geometry.data
+    w_star = standard_optimum(data)
+    lhs = distance_sq(w_star, geometry)
+    admissible, fails = lemma_failures(geometry, w_star, n, seed, distance_sq)
+    return ScopeRow(regime, example, data.M, data.d, geometry.rank, w_star,
+                    verdict(geometry, w_star), exact_bn_gradient(data, w_star),
                     sp.nsimplify(lhs), admissible, fails)
 
 
@@ -246,128 +292,8 @@ def scope_rows(n: int = 20_000, seed: int = 0) -> list[ScopeRow]:
             for regime, (example, data) in scope_examples().items()]
 
 
-def scope_markdown(rows: list[ScopeRow]) -> str:
-    """The scope table as Markdown (every header cell has text)."""
-    head = ("| regime | example | size $(M, d)$, rank of $X_c$ | standard optimum $W^*$ "
-            "| what $W^*$ is for $\\hat C$ | gradient $\\nabla\\hat C(W^*)$ "
-            "| lemma at $W_0 = W^*$: left side (right side $0$) "
-            "| random $W_0$: failures / admissible | lemma for every admissible $W_0$ |\n"
-            "|---|---|---|---|---|---|---|---|---|\n")
-    lines = []
-    for r in rows:
-        kind = r.verdict.kind + ("" if r.verdict.multiple is None
-                                 else f" (λ = {fmt_exact(r.verdict.multiple)})")
-        grad = "0" if r.stationary else ", ".join(f"{float(g):.4f}" for g in r.gradient)
-        lines.append(f"| {r.regime} | {r.example} | ({r.m}, {r.d}), {r.rank} | "
-                     f"{fmt_exact(r.w_star)} | {kind} | {grad} | "
-                     f"{fmt_exact(r.lhs_at_w_star)} | {r.n_fail} / {r.n_admissible} | "
-                     f"{'holds' if r.lemma_holds else 'fails'} |")
-    return head + "\n".join(lines) + "\n"
-
-
-# --------------------------------------------------------------------------- random sets
-
-
-@dataclass(frozen=True)
-class RandomBiasCheck:
-    """Random learning sets with and without a bias input (float64, seeded)."""
-
-    n_sets: int
-    max_rho: float
-    """Largest ρ = ‖W*‖‖∇Ĉ(W*)‖/(2√M‖yc‖) with the bias input (0 up to rounding if W* ∈ Ŵ)."""
-    fails: int
-    """Violations of the lemma among the admissible W₀, over all sets, with the bias input."""
-    covered: int
-    """Admissible W₀ (⟨W₀, W*⟩ > 0) over all sets, with the bias input."""
-    sets_failing_without_bias: int
-    """Sets where the lemma is violated at some admissible W₀ when the bias input is dropped."""
-
-
-def random_bias_check(n_sets: int = 100, m: int = 8, d: int = 2, n_init: int = 1000,
-                      seed: int = 0) -> RandomBiasCheck:
-    """The bias neuron on random sets of :func:`bnpaper.random_sets.sample_sets` (d inputs and
-    a constant input 1, M ≥ d + 2): ρ at W*, and the lemma at random W₀ (distances to the BN
-    minima t·v̂ + ker Xc by :func:`bnpaper.random_sets.distance_sq_to_minima`)."""
-    from bnpaper.topics import random_sets
-
-    if m < d + 2:
-        raise ValueError(f"M = {m}; the bias check wants more samples than weights, M ≥ d + 2")
-    x, y = random_sets.sample_sets(n_sets, m, d, seed)
-    rng = np.random.default_rng((seed, 1))
-    counts = []
-    for inputs in (np.concatenate([x, np.ones((n_sets, m, 1))], axis=-1), x):
-        w_star = (np.linalg.pinv(inputs) @ y[..., None])[..., 0]
-        xc, yc = centered(inputs, y)
-        w0 = rng.normal(size=(n_sets, n_init, inputs.shape[-1]))
-        covered = np.sum(w0 * w_star[:, None, :], axis=-1) > 0
-        lhs = random_sets.distance_sq_to_minima(w0, xc, yc)
-        rhs = lemma.lemma_rhs(w0, w_star[:, None, :])
-        fail = covered & (lhs - rhs > LEMMA_TOL * np.sum(w0 * w0, axis=-1))
-        counts.append((float(random_sets.relative_gradient(w_star, xc, yc).max()),
-                       fail, covered))
-    (rho, fail, covered), (_, fail_plain, _) = counts
-    return RandomBiasCheck(n_sets, rho, int(fail.sum()), int(covered.sum()),
-                           int(np.sum(fail_plain.any(axis=1))))
-
-
-# --------------------------------------------------------------------------- claims
-
-
 EXPECTED_HOLDS = [False, False, False, True, True, True, True, True]
 """The criterion's verdicts, in the order of :func:`scope_examples` (what the book states)."""
-
-
-def claims() -> list:
-    """The scope of Lemma 4.5 for one linear neuron, on exact examples."""
-    from bnpaper.claims import Claim, Evidence
-
-    source = "book, A general answer for one linear neuron"
-    rows = {r.regime: r for r in scope_rows(n=4_000)}
-    under = rows["M ≤ d"]
-    under_data = underdetermined_example()
-    interpolates = all(sp.simplify(e) == 0 for e in under_data.x @ under.w_star - under_data.y)
-    bias_rows = [(rows["bias input, M = d = 3 (W* also interpolates)"], counterexample_set()),
-                 (rows["bias input, M = 4 ≥ d + 1"], four_samples())]
-    bias_ok = True
-    for row, data in bias_rows:
-        fits = linear_fits(data)
-        expected = [*fits.v_hat, fits.intercept]
-        bias_ok &= (row.stationary and row.verdict.kind == "minimum" and row.consistent
-                    and row.lemma_holds and all(a == b for a, b in
-                                                zip(row.w_star, expected, strict=True)))
-    rand = random_bias_check()
-    bias_ok &= rand.max_rho < 1e-7 and rand.fails == 0 and rand.sets_failing_without_bias > 0
-    return [
-        Claim("scope-bias", "with a bias input, W* = (v̂, b̂) (slope and intercept of the fit "
-              "with intercept) is a global minimum of Ĉ, ∇Ĉ(W*) = 0, and Lemma 4.5 holds for "
-              "every W₀ with ⟨W₀, W*⟩ > 0", source, "—",
-              "; ".join(f"M = {r.m}: W* = {fmt_exact(r.w_star)}, ∇Ĉ(W*) = 0 exactly, "
-                        f"{r.n_fail} failures among {r.n_admissible} random admissible W₀"
-                        for r, _ in bias_rows)
-              + f"; {rand.n_sets} random sets with a bias input: ρ < 1e-7, {rand.fails} "
-              f"failures among {rand.covered} admissible W₀ (without the bias input: "
-              f"failures in {rand.sets_failing_without_bias} sets)",
-              "exact (sympy) gradient of model.bn_loss; distances to the BN minima; "
-              "Monte Carlo on random sets",
-              bias_ok, Evidence.DERIVED),
-        Claim("scope-underdetermined", "with M ≤ d (X of full row rank) W* interpolates, "
-              "Xc W* = yc, so W* is a global minimum of Ĉ and Lemma 4.5 holds",
-              source, "—",
-              f"M = d = 3: W* = {fmt_exact(under.w_star)}, ∇Ĉ(W*) = 0 exactly, "
-              f"{under.n_fail} failures among {under.n_admissible} random admissible W₀",
-              "exact (sympy) gradient of model.bn_loss; distances to the BN minima",
-              under.m <= under.d and interpolates and under.stationary and under.consistent
-              and under.lemma_holds, Evidence.DERIVED),
-        Claim("scope-table", "for one linear neuron the lemma holds for every admissible W₀ "
-              "iff W* is a BN minimum; it fails in the paper's regime and when W* is a "
-              "maximum, and holds with a bias, M ≤ d, centred inputs, rank Xc = 1",
-              source, "—",
-              "; ".join(f"{k}: {'holds' if r.lemma_holds else 'fails'}"
-                        for k, r in rows.items()),
-              "exact verdicts and lhs at W₀ = W*, random W₀ (float64)",
-              all(r.consistent for r in rows.values())
-              and [r.lemma_holds for r in rows.values()] == EXPECTED_HOLDS, Evidence.DERIVED),
-    ]
 
 
 # --------------------------------------------------------------------------- the figure's arrow
