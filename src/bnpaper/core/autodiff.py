@@ -55,8 +55,8 @@ def gradient(loss: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[A
     return grad
 
 
-def is_stationary(loss: Callable[..., Any], w: Any, *args: Any, atol: float = 1e-9,
-                  **kwargs: Any) -> bool:
+def gradient_vanishes(loss: Callable[..., Any], w: Any, *args: Any, atol: float = 1e-9,
+                      **kwargs: Any) -> bool:
     """Whether ‖∇_w loss(w, *args)‖ ≤ atol, by automatic differentiation in float64."""
     if not atol > 0:
         raise ValueError(f"atol = {atol}; expected a positive tolerance")
