@@ -3,20 +3,20 @@
 import json
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import sympy as sp
 
-from bnpaper.core import autodiff, exact, least_squares, model
+from bnpaper.core import autodiff, exact, geometry, least_squares, model
 from bnpaper.core.data import make_learning_set
 from bnpaper.paper import counterexample, lemma
 from bnpaper.paper.counterexample import counterexample_set
-from bnpaper.topics import relu, sectors
+from bnpaper.presentation.figures import relu as relu_figures
+from bnpaper.topics.relu import critical, examples, numeric, sectors, standard
 
 from .helpers import central_difference, random_weights
 
-EXACT = counterexample_set()
-DATA = EXACT.numeric()
 W_STAR = (sp.Integer(1), sp.Integer(3))
 
 
@@ -38,103 +38,113 @@ def circle(theta):
 
 
 @pytest.fixture(scope="module")
-def rays():
-    return relu.bn_relu_critical_rays(EXACT)
+def paper():
+    return counterexample_set()
 
 
 @pytest.fixture(scope="module")
-def minima():
-    return relu.bn_relu_minima(EXACT)
+def num(paper):
+    return paper.numeric()
+
+
+@pytest.fixture(scope="module")
+def rays(paper):
+    return critical.bn_relu_critical_rays(paper)
+
+
+@pytest.fixture(scope="module")
+def minima(paper):
+    return critical.bn_relu_minima(paper)
 
 
 # --- the standard ReLU neuron ------------------------------------------------------------
 
-def test_standard_relu_optimum_is_w_star_and_matches_a_grid_search():
-    best = relu.standard_relu_minimum(EXACT)
+def test_standard_relu_optimum_is_w_star_and_matches_a_grid_search(paper, num):
+    best = standard.standard_relu_minimum(paper)
     assert best.minimizers == (W_STAR,) and best.value == 12
     g = np.linspace(-10, 10, 2001)  # step 0.01, contains (1, 3)
     w = np.stack(np.meshgrid(g, g), axis=-1)
-    values = reference_relu_loss(w, DATA.x, DATA.y)
+    values = reference_relu_loss(w, num.x, num.y)
     k = np.unravel_index(values.argmin(), values.shape)
     np.testing.assert_allclose(w[k], [1, 3], atol=1e-9)
     assert values[k] == pytest.approx(12, abs=1e-9)
 
 
-def test_standard_relu_optimum_beats_random_starts_refined_by_gradient_descent():
+def test_standard_relu_optimum_beats_random_starts_refined_by_gradient_descent(num):
     w = np.random.default_rng(7).uniform(-10, 10, size=(500, 2))
     for _ in range(3000):  # hand-written gradient of the hand-written loss, all starts at once
-        z = w @ DATA.x.T
-        w = w - 0.01 * 2 * ((np.maximum(z, 0) - DATA.y) * (z > 0)) @ DATA.x
-    final = reference_relu_loss(w, DATA.x, DATA.y)
+        z = w @ num.x.T
+        w = w - 0.01 * 2 * ((np.maximum(z, 0) - num.y) * (z > 0)) @ num.x
+    final = reference_relu_loss(w, num.x, num.y)
     assert final.min() >= 12 - 1e-9
     assert np.isclose(final, 12).any()  # and some starts do reach W*
 
 
-def test_each_sector_minimum_is_attained_and_not_beaten_by_random_points_of_the_sector():
-    normals = sectors.kink_normals(sectors.relu_arguments(EXACT, bn=False))
+def test_each_sector_minimum_is_attained_and_not_beaten_by_random_points_of_the_sector(paper, num):
+    normals = sectors.kink_normals(sectors.relu_arguments(paper, bn=False))
     x = np.array(normals, dtype=float)
     pts = np.random.default_rng(1).normal(size=(20_000, 2)) * 15
     pattern = pts @ x.T > 0
-    values = reference_relu_loss(pts, DATA.x, DATA.y)
-    for m in relu.standard_relu_sector_minima(EXACT):
+    values = reference_relu_loss(pts, num.x, num.y)
+    for m in standard.standard_relu_sector_minima(paper):
         point = np.array(exact.to_floats(m.point))
-        assert reference_relu_loss(point, DATA.x, DATA.y) == pytest.approx(float(m.value))
+        assert reference_relu_loss(point, num.x, num.y) == pytest.approx(float(m.value))
         inside = np.all(pattern == np.array(m.active), axis=1)
         assert inside.any()
         assert values[inside].min() >= float(m.value) - 1e-9
 
 
-def test_c_relu_equals_the_linear_c_within_the_linear_region_radius_of_w_star():
-    radius = relu.linear_region_radius(W_STAR, EXACT)
+def test_c_relu_equals_the_linear_c_within_the_linear_region_radius_of_w_star(paper, num):
+    radius = standard.linear_region_radius(W_STAR, paper)
     assert radius == 2 * sp.sqrt(2)
     r = float(radius)
     rng = np.random.default_rng(2)
     d = rng.normal(size=(500, 2))
     pts = np.array([1.0, 3.0]) + d / np.linalg.norm(d, axis=1, keepdims=True) * (
         r * rng.uniform(0, 0.999, size=(500, 1)))
-    np.testing.assert_allclose(reference_relu_loss(pts, DATA.x, DATA.y),
-                               np.sum((pts @ DATA.x.T - DATA.y) ** 2, axis=-1), rtol=1e-12)
+    np.testing.assert_allclose(reference_relu_loss(pts, num.x, num.y),
+                               np.sum((pts @ num.x.T - num.y) ** 2, axis=-1), rtol=1e-12)
     # just beyond the radius, towards the nearest kink line ⟨w, (1, 1)⟩ = 0, they differ
     beyond = np.array([1.0, 3.0]) - np.array([1, 1]) / np.sqrt(2) * r * 1.01
-    assert reference_relu_loss(beyond, DATA.x, DATA.y) != pytest.approx(
-        np.sum((beyond @ DATA.x.T - DATA.y) ** 2))
+    assert reference_relu_loss(beyond, num.x, num.y) != pytest.approx(
+        np.sum((beyond @ num.x.T - num.y) ** 2))
 
 
 # --- the BN-ReLU neuron at W* ---------------------------------------------------------------
 
-def test_exact_bn_relu_gradient_at_w_star_matches_jax_and_finite_differences():
-    grad = np.array(exact.to_floats(relu.bn_relu_gradient_at(EXACT, W_STAR)))
+def test_exact_bn_relu_gradient_at_w_star_matches_jax_and_finite_differences(paper, num):
+    grad = np.array(exact.to_floats(critical.bn_relu_gradient_at(paper, W_STAR)))
     w = np.array([1.0, 3.0])
-    np.testing.assert_allclose(grad, autodiff.gradient(model.bn_loss, DATA, activation="relu")(w),
+    np.testing.assert_allclose(grad, autodiff.gradient(model.bn_loss, num, activation="relu")(w),
                                atol=1e-12)
-    fd = central_difference(lambda v: reference_bn_relu_loss(v, DATA.x, DATA.y), w)
+    fd = central_difference(lambda v: reference_bn_relu_loss(v, num.x, num.y), w)
     np.testing.assert_allclose(grad, fd, atol=1e-8)
 
 
-def test_bn_relu_gradient_at_w_star_is_not_zero_and_orthogonal_to_w_star():
-    grad = relu.bn_relu_gradient_at(EXACT, W_STAR)
+def test_bn_relu_gradient_at_w_star_is_not_zero_and_orthogonal_to_w_star(paper):
+    grad = critical.bn_relu_gradient_at(paper, W_STAR)
     assert min(abs(float(g)) for g in grad) > 0.1
     assert sp.simplify(grad[0] * W_STAR[0] + grad[1] * W_STAR[1]) == 0
 
 
-def test_exact_bn_relu_gradient_matches_jax_at_random_smooth_points():
-    jax_grad = autodiff.gradient(model.bn_loss, DATA, activation="relu")
+def test_exact_bn_relu_gradient_matches_jax_at_random_smooth_points(paper, num):
+    jax_grad = autodiff.gradient(model.bn_loss, num, activation="relu")
     for w in random_weights(8, seed=5):
         w = tuple(sp.Rational(round(c, 3)).limit_denominator(1000) for c in w)
-        g = np.array(exact.to_floats(relu.bn_relu_gradient_at(EXACT, w)))
+        g = np.array(exact.to_floats(critical.bn_relu_gradient_at(paper, w)))
         np.testing.assert_allclose(g, jax_grad(np.array(w, dtype=float)), atol=1e-10)
 
 
-def test_bn_relu_outputs_at_w_star_switch_off_two_of_three_samples():
-    out = relu.bn_relu_outputs_at(EXACT, W_STAR)
+def test_bn_relu_outputs_at_w_star_switch_off_two_of_three_samples(paper):
+    out = critical.bn_relu_outputs_at(paper, W_STAR)
     assert out[:2] == [0, 0] and float(out[2]) == pytest.approx(11 / np.sqrt(74))
 
 
 # --- the minima of the BN-ReLU loss -----------------------------------------------------------
 
-def test_bn_relu_global_minimum_direction_matches_a_fine_angular_grid(minima):
+def test_bn_relu_global_minimum_direction_matches_a_fine_angular_grid(num, minima):
     theta = np.linspace(-np.pi, np.pi, 400_001)
-    values = reference_bn_relu_loss(circle(theta), DATA.x, DATA.y)
+    values = reference_bn_relu_loss(circle(theta), num.x, num.y)
     best = minima[0]
     assert best.direction == (1, 0)
     assert abs(theta[values.argmin()]) < 2e-5
@@ -142,8 +152,8 @@ def test_bn_relu_global_minimum_direction_matches_a_fine_angular_grid(minima):
     assert sp.expand(best.value) == 200 - 26 * sp.sqrt(2)
 
 
-def test_every_exact_local_minimum_is_found_by_the_refined_angular_grid_and_vice_versa(minima):
-    angles, values = relu.numeric_local_minima(EXACT)
+def test_every_exact_local_minimum_is_found_by_the_refined_angular_grid_and_back(paper, minima):
+    angles, values = numeric.numeric_local_minima(paper)
     assert len(angles) == len(minima)
     for ray, a, v in zip(minima, angles, values, strict=True):
         # a minimum found from loss values alone is only located to ~√(float eps) in angle
@@ -151,53 +161,53 @@ def test_every_exact_local_minimum_is_found_by_the_refined_angular_grid_and_vice
         assert float(ray.value) == pytest.approx(v, rel=1e-12)
 
 
-def test_exact_local_minima_and_maxima_are_below_and_above_their_neighbours(rays):
+def test_exact_local_minima_and_maxima_are_below_and_above_their_neighbours(num, rays):
     for ray in rays:
         v = float(sp.N(ray.value, 20))
         side = reference_bn_relu_loss(circle(ray.angle + np.array([-1e-4, 1e-4])),
-                                      DATA.x, DATA.y)
+                                      num.x, num.y)
         assert np.all(side > v) if ray.kind == "minimum" else np.all(side < v)
 
 
-def test_smooth_critical_rays_have_zero_angular_derivative_by_finite_differences(rays):
+def test_smooth_critical_rays_have_zero_angular_derivative_by_finite_differences(num, rays):
     smooth = [r for r in rays if not r.kink]
     assert any(not all(isinstance(c, sp.Rational) for c in r.direction) for r in smooth)
     for ray in smooth:
-        f = lambda t: float(reference_bn_relu_loss(circle(t[0]), DATA.x, DATA.y))  # noqa: E731
+        f = lambda t: float(reference_bn_relu_loss(circle(t[0]), num.x, num.y))  # noqa: E731
         assert central_difference(f, np.array([ray.angle]), h=1e-6)[0] == pytest.approx(
             0, abs=1e-7)
 
 
-def test_kink_rays_are_where_a_normalized_pre_activation_is_zero(rays):
+def test_kink_rays_are_where_a_normalized_pre_activation_is_zero(num, rays):
     for ray in (r for r in rays if r.kink):
         w = np.array(exact.to_floats(ray.direction))
-        assert np.min(np.abs(model.bn_output(w, DATA))) < 1e-12
+        assert np.min(np.abs(model.bn_output(w, num))) < 1e-12
 
 
-def test_bn_relu_loss_is_invariant_to_positive_rescaling():
+def test_bn_relu_loss_is_invariant_to_positive_rescaling(num):
     w = random_weights(200, seed=8)
-    base = model.bn_loss(w, DATA, activation="relu")
+    base = model.bn_loss(w, num, activation="relu")
     for c in (1e-3, 0.5, 7.0, 1e4):
-        np.testing.assert_allclose(model.bn_loss(c * w, DATA, activation="relu"), base,
+        np.testing.assert_allclose(model.bn_loss(c * w, num, activation="relu"), base,
                                    rtol=1e-12)
-    np.testing.assert_allclose(reference_bn_relu_loss(w, DATA.x, DATA.y), base, rtol=1e-12)
+    np.testing.assert_allclose(reference_bn_relu_loss(w, num.x, num.y), base, rtol=1e-12)
 
 
-def test_bn_relu_outputs_have_a_zero_and_stay_below_sqrt_m_minus_1_on_random_sets():
+def test_bn_relu_outputs_have_a_zero_and_stay_below_sqrt_m_minus_1_on_random_sets(paper, num):
     rng = np.random.default_rng(9)
     for m in (2, 3, 5, 8):
         data = make_learning_set(rng.normal(size=(m, 2)), rng.normal(size=m))
         out = model.bn_output(random_weights(300, seed=m), data, activation="relu")
         assert np.all((out == 0).sum(axis=-1) >= 1)
         assert out.max() <= np.sqrt(m - 1) + 1e-12
-    assert relu.bn_relu_output_range(DATA)[0] == pytest.approx(np.sqrt(2), abs=1e-12)
-    assert relu.bn_relu_outputs_at(EXACT, (1, 0)) == [0, 0, sp.sqrt(2)]
+    assert numeric.bn_relu_output_range(num)[0] == pytest.approx(np.sqrt(2), abs=1e-12)
+    assert critical.bn_relu_outputs_at(paper, (1, 0)) == [0, 0, sp.sqrt(2)]
 
 
 # --- Lemma 4.5 ---------------------------------------------------------------------------------
 
 def test_lemma_fails_at_w_star_for_bn_relu_exactly_and_by_brute_force(minima):
-    lhs = relu.lemma_lhs(W_STAR, [r.direction for r in minima])
+    lhs = critical.lemma_lhs(W_STAR, [r.direction for r in minima])
     assert lhs == 9 and lemma.lemma_rhs(np.array([1, 3]), np.array([1, 3])) == 0
     t = np.linspace(0, 20, 200_001)[:, None]
     brute = min(np.min(np.sum((np.array([1.0, 3.0]) - t * np.array(exact.to_floats(r.direction)))
@@ -205,57 +215,50 @@ def test_lemma_fails_at_w_star_for_bn_relu_exactly_and_by_brute_force(minima):
     assert brute == pytest.approx(9, rel=1e-9)
 
 
-def test_numeric_lemma_lhs_matches_a_brute_force_distance_to_the_numeric_rays():
-    angles, _ = relu.numeric_local_minima(EXACT)
-    lhs = relu.numeric_lemma_lhs((1.0, 3.0), angles)
+def test_numeric_lemma_lhs_matches_a_brute_force_distance_to_the_numeric_rays(paper):
+    angles, _ = numeric.numeric_local_minima(paper)
+    lhs = numeric.numeric_lemma_lhs((1.0, 3.0), angles)
     t = np.linspace(1e-9, 20, 200_001)
-    brute = min(np.min(np.sum((np.array([1.0, 3.0]) - t[:, None] * relu.unit_directions(a))
+    brute = min(np.min(np.sum((np.array([1.0, 3.0]) - t[:, None] * geometry.unit_vectors(a))
                               ** 2, axis=1)) for a in angles)
     assert lhs == pytest.approx(brute, rel=1e-8) and lhs == pytest.approx(9, rel=1e-6)
     # a ray pointing away from W₀: the infimum ‖W₀‖² (t → 0)
-    assert relu.numeric_lemma_lhs((1.0, 3.0), [np.arctan2(-3, -1)]) == pytest.approx(10)
+    assert numeric.numeric_lemma_lhs((1.0, 3.0), [np.arctan2(-3, -1)]) == pytest.approx(10)
 
 
 def test_numeric_lemma_lhs_rejects_bad_input():
     with pytest.raises(ValueError, match="two finite weights"):
-        relu.numeric_lemma_lhs((1.0, np.nan), [0.0])
+        numeric.numeric_lemma_lhs((1.0, np.nan), [0.0])
     with pytest.raises(ValueError, match="no rays"):
-        relu.numeric_lemma_lhs((1.0, 3.0), [])
+        numeric.numeric_lemma_lhs((1.0, 3.0), [])
 
 
-def test_relu_claim_4_checks_the_distance_itself_not_only_the_zero_rhs():
-    """Regression: relu-4 must fail when W* lies on a ray of BN-ReLU minima (lhs = 0)."""
-    claim = next(c for c in relu.claims() if c.key == "relu-4")
-    assert claim.holds and "lhs = 9" in claim.reproduced
-    mp = pytest.MonkeyPatch()
-    try:
-        mp.setattr(relu, "paper_set_analysis", relu.paper_set_analysis.__wrapped__)
-        mp.setattr(counterexample, "standard_optimum", lambda data: (sp.Integer(1), sp.Integer(0)))
-        assert not next(c for c in relu.claims() if c.key == "relu-4").holds
-    finally:
-        mp.undo()
+def test_relu_claims_reproduce_the_chapters_values(every_claim):
+    by_key = {c.key: c for c in every_claim if c.key.startswith("relu-")}
+    assert list(by_key) == ["relu-1", "relu-2", "relu-3", "relu-4"]
+    assert by_key["relu-1"].reproduced == "((1, 3),), C = 12"
+    assert by_key["relu-4"].reproduced.startswith("lhs = 9 (numeric rays: 9.0000)")
 
 
-def test_chapter_says_what_its_two_examples_show_and_no_more():
+def test_chapter_says_what_its_two_examples_do_not_show():
     nb = json.loads((Path(__file__).resolve().parents[1] / "book" / "relu.ipynb").read_text())
     text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
-    assert "not whether the lemma holds" not in text
     assert "Two\nexamples do not say" in text or "Two examples do not say" in text
 
 
 # --- the teacher set -------------------------------------------------------------------------
 
 def test_teacher_set_is_fitted_exactly_by_the_teacher_direction_and_only_there():
-    data = relu.teacher_set()
+    data = examples.teacher_set()
     assert model.bn_loss(np.array([1, -2], dtype=object), data.exact(), activation="relu") == 0
-    angles, values = relu.numeric_local_minima(data)
+    angles, values = numeric.numeric_local_minima(data)
     assert values[0] == pytest.approx(0, abs=1e-20) and values[1] > 0.1
     assert angles[0] == pytest.approx(np.arctan2(-2, 1), abs=1e-6)
 
 
 def test_teacher_standard_relu_optimum_matches_a_grid_search_and_misses_the_teacher_ray():
-    data = relu.teacher_set()
-    best = relu.standard_relu_minimum(data)
+    data = examples.teacher_set()
+    best = standard.standard_relu_minimum(data)
     assert len(best.minimizers) == 1
     w = np.array(exact.to_floats(best.minimizers[0]))
     num = data.numeric()
@@ -264,58 +267,48 @@ def test_teacher_standard_relu_optimum_matches_a_grid_search_and_misses_the_teac
     values = reference_relu_loss(grid, num.x, num.y)
     assert values.min() >= float(best.value) - 1e-12
     assert float(best.value) == pytest.approx(reference_relu_loss(w, num.x, num.y), rel=1e-12)
-    lhs = relu.lemma_lhs(best.minimizers[0], [(1, -2)])
+    lhs = critical.lemma_lhs(best.minimizers[0], [(1, -2)])
     assert lhs > 0 and float(lhs) == pytest.approx(
         float(lemma.distance_sq_to_ray(w, np.array([1.0, -2.0]))), rel=1e-9)
 
 
 # --- errors -----------------------------------------------------------------------------------
 
-def test_bn_relu_gradient_on_a_kink_raises():
+def test_bn_relu_gradient_on_a_kink_raises(paper):
     with pytest.raises(ValueError, match="kink"):
-        relu.bn_relu_gradient_at(EXACT, (3, -1))  # ⟨w, x̄⁽¹⁾ − mean⟩ = 0
+        critical.bn_relu_gradient_at(paper, (3, -1))  # ⟨w, x̄⁽¹⁾ − mean⟩ = 0
 
 
 def test_sector_analysis_rejects_other_dimensions_and_collinear_inputs():
     three_d = make_learning_set([[1, 0, 0], [0, 1, 0], [0, 0, 1]], [1, 2, 3])
     with pytest.raises(ValueError, match="d = 2"):
-        relu.bn_relu_critical_rays(three_d)
+        critical.bn_relu_critical_rays(three_d)
     with pytest.raises(ValueError, match="d = 2"):
-        relu.standard_relu_minimum(three_d)
+        standard.standard_relu_minimum(three_d)
     collinear = make_learning_set([[1, 1], [2, 2], [3, 3]], [1, 2, 3])
     with pytest.raises(ValueError, match="two different lines"):
-        relu.standard_relu_minimum(collinear)
+        standard.standard_relu_minimum(collinear)
 
 
-def test_bad_grid_and_set_parameters_raise():
+def test_bad_grid_and_set_parameters_raise(paper, num):
     with pytest.raises(ValueError, match="n = 4"):
-        relu.angular_profile(DATA, n=4)
+        numeric.angular_profile(num, n=4)
     with pytest.raises(ValueError, match="n >= 2"):
-        relu.grid_minimum(model.standard_loss, DATA, n=1)
+        numeric.grid_minimum(model.standard_loss, num, n=1)
     with pytest.raises(ValueError, match="m = 2"):
-        relu.teacher_set(m=2)
+        examples.teacher_set(m=2)
     with pytest.raises(ValueError, match="no rays"):
-        relu.lemma_lhs((1, 3), [])
+        critical.lemma_lhs((1, 3), [])
     with pytest.raises(ValueError, match="expected all > 0"):
-        relu.linear_region_radius((1, -3), EXACT)
+        standard.linear_region_radius((1, -3), paper)
 
 
-# --- claims and figures --------------------------------------------------------------------------
+# --- figures --------------------------------------------------------------------------
 
-def test_claims_all_hold():
-    claims = relu.claims()
-    assert [c.key for c in claims] == ["relu-1", "relu-2", "relu-3", "relu-4"]
-    assert all(c.holds for c in claims)
-
-
-def test_figures_have_titles_labels_and_legends(minima):
-    import matplotlib.pyplot as plt
-
-    from bnpaper.paper import counterexample
-
-    figs = [relu.landscape_figure(EXACT, W_STAR, minima),
-            relu.angle_figure(EXACT, relu.bn_relu_critical_rays(EXACT), W_STAR,
-                              counterexample.bn_minima_direction(EXACT))]
+def test_figures_have_titles_labels_and_legends(paper, minima):
+    figs = [relu_figures.relu_landscape_figure(paper, W_STAR, minima),
+            relu_figures.relu_angle_figure(paper, critical.bn_relu_critical_rays(paper), W_STAR,
+                              counterexample.bn_minima_direction(paper))]
     for fig in figs:
         for ax in fig.axes:
             if ax.get_label() == "<colorbar>":
@@ -328,8 +321,8 @@ def test_figures_have_titles_labels_and_legends(minima):
 def test_autodiff_agrees_with_the_exact_gradient_at_w_star_and_not_with_a_perturbed_one():
     data = counterexample_set()
     w_star = least_squares.standard_optimum(data)
-    grad = relu.bn_relu_gradient_at(data, w_star)
-    assert relu.autodiff_agrees(data, w_star, grad)
-    nudged = [grad[0] + 10 * relu.AUTODIFF_TOL, grad[1]]
-    assert not relu.autodiff_agrees(data, w_star, nudged)
-    assert relu.autodiff_agrees(data, w_star, nudged, tol=100 * relu.AUTODIFF_TOL)
+    grad = critical.bn_relu_gradient_at(data, w_star)
+    assert numeric.autodiff_agrees(data, w_star, grad)
+    nudged = [grad[0] + 10 * numeric.AUTODIFF_TOL, grad[1]]
+    assert not numeric.autodiff_agrees(data, w_star, nudged)
+    assert numeric.autodiff_agrees(data, w_star, nudged, tol=100 * numeric.AUTODIFF_TOL)

@@ -4,21 +4,21 @@ For d = 2 the lines where a ReLU argument (z_i = ⟨w, x̄⁽ⁱ⁾⟩, or ẑ_i
 w = 0 and cut the plane into cones, the *sectors*. On a sector each ReLU is the identity or
 the zero map, so a loss built with ``activation="relu"`` is one smooth formula there
 (:func:`relu_piece`). Exact signs of algebraic numbers are decided at :data:`PRECISION`
-digits. Used by :mod:`bnpaper.relu`.
+digits. Used by :mod:`bnpaper.topics.relu.standard` and :mod:`.critical`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from math import atan2, lcm
+from math import lcm
 from typing import Any
 
 import mpmath
 import numpy as np
 import sympy as sp
 
-from bnpaper.core import exact, model
+from bnpaper.core import exact, geometry, model
 from bnpaper.core.data import LearningSet
 
 PRECISION = 50
@@ -138,11 +138,6 @@ def primitive(v: tuple[sp.Expr, sp.Expr]) -> tuple[sp.Expr, sp.Expr]:
     return tuple(sp.Integer(i // g) for i in ints)
 
 
-def polar_angle(v: tuple[Any, Any]) -> float:
-    """The polar angle of the direction v in radians, in (−π, π]."""
-    return atan2(float(sp.N(v[1], 30)), float(sp.N(v[0], 30)))
-
-
 def plane_sectors(normals: list[tuple[sp.Expr, sp.Expr]]) -> list[Sector]:
     """The open cones between consecutive kink rays ±(−n₂, n₁), counter-clockwise.
 
@@ -160,7 +155,7 @@ def plane_sectors(normals: list[tuple[sp.Expr, sp.Expr]]) -> list[Sector]:
     if len(rays) < 4:
         raise ValueError(f"the kink lines {normals} give {len(rays)} rays; the sector analysis "
                          "needs at least two different lines (inputs spanning the plane)")
-    rays.sort(key=polar_angle)
+    rays.sort(key=lambda u: float(geometry.polar_angle(u)))
     out = []
     for a, b in zip(rays, rays[1:] + rays[:1], strict=True):
         inside = tuple(a[i] / (abs(a[0]) + abs(a[1])) + b[i] / (abs(b[0]) + abs(b[1]))
