@@ -116,7 +116,8 @@ test-deps: $(STAMP)
 	$(BIN)/deptry src book --extend-exclude book/_ext --optional-dependencies-dev-groups book,test
 
 # The probe test (a notebook whose outputs depend on the CPU) as each host level this machine
-# can act as: here AVX-512, AVX2 and AVX. Not part of make test.
+# can act as: here AVX-512, AVX2, AVX, and SSE4.2 (no older level, as on a host that is not
+# x86-64: one pass in its own kernels). Not part of make test.
 test-hosts: $(STAMP)
 	for level in $$($(PORTABILITY) levels); do \
 	  BNPAPER_HOST_LEVEL=$$level $(PORTABILITY) run units -p no:xdist -q \
