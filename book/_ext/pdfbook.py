@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -124,7 +125,7 @@ def tex_to_text(tex: str) -> tuple[str, list[str]]:
     for text in pieces:
         unary = text in "+−" and (not out.strip() or out.rstrip()[-1] in "(=<>≤≥≠∈∉≈→,")
         out += f" {text} " if text in SPACED and not unary else ", " if text == "," else text
-    return re.sub(r" +", " ", out).strip(), unknown
+    return unicodedata.normalize("NFC", re.sub(r" +", " ", out).strip()), unknown
 
 
 class MathInTitles(SphinxPostTransform):
@@ -198,9 +199,9 @@ def column_needs(table: nodes.table) -> tuple[list[int], list[int]] | None:
 
 
 def layout(natural: list[int], minimum: list[int]) -> tuple[tuple, list[float]] | None:
-    """The first size at which the table fits roomily (else the first at which it fits at
-    all), and the columns' widths in characters."""
-    fallback = None
+    """The first size at which the table fits roomily, else the roomiest at which it fits
+    at all (None if none), and the columns' widths in characters."""
+    best = None
     for size in SIZES:
         orientation, _, points, tabcolsep = size
         room = (LINE_PT[orientation] - 2 * tabcolsep * len(natural)) / (points * CHAR_EM)
@@ -214,8 +215,9 @@ def layout(natural: list[int], minimum: list[int]) -> tuple[tuple, list[float]] 
         widths = [m + spare * e / sum(extra) for m, e in zip(minimum, extra, strict=True)]
         if room >= ROOMY * sum(natural):
             return size, widths
-        fallback = fallback or (size, widths)
-    return fallback
+        if best is None or room > best[0]:
+            best = (room, size, widths)
+    return None if best is None else best[1:]
 
 
 class WideTables(SphinxPostTransform):
