@@ -253,7 +253,7 @@ class ScopeRow:
         """Exact gradient, exact lhs at W* and the random W₀ all agree with the criterion."""
         if self.lemma_holds:
             return self.stationary and self.lhs_at_w_star == 0 and self.n_fail == 0
-        return self.lhs_at_w_star > 0 and self.n_fail > 0
+        return bool(self.lhs_at_w_star > 0) and self.n_fail > 0
 
 
 def lemma_failures(geometry: MinimaGeometry, w_star: Any, n: int, seed: int,
