@@ -1,5 +1,7 @@
 """Where Lemma 4.5 fails: the closed-form wedge and fraction against numerics."""
 
+from dataclasses import dataclass
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -8,13 +10,31 @@ import sympy as sp
 from bnpaper.core import geometry, least_squares, statistics
 from bnpaper.core.namespace import to_exact
 from bnpaper.paper import counterexample, lemma
-from bnpaper.paper.counterexample import counterexample_set
+from bnpaper.presentation.figures import failure as figures
 from bnpaper.topics import failure
 
-EXACT = counterexample_set()
-W_STAR = to_exact(least_squares.standard_optimum(EXACT))
-V = to_exact(counterexample.bn_minima_direction(EXACT))
-W_STAR_F, V_F = W_STAR.astype(float), V.astype(float)
+
+@dataclass(frozen=True)
+class Pair:
+    """W* and the direction v of the ray of BN minima, exact and as floats."""
+
+    w_star: np.ndarray
+    v: np.ndarray
+
+    @property
+    def w_star_f(self) -> np.ndarray:
+        return self.w_star.astype(float)
+
+    @property
+    def v_f(self) -> np.ndarray:
+        return self.v.astype(float)
+
+
+@pytest.fixture(scope="module")
+def paper(paper_set) -> Pair:
+    """The paper's W* = (1, 3) and v = (5, 3)."""
+    return Pair(to_exact(least_squares.standard_optimum(paper_set)),
+                to_exact(counterexample.bn_minima_direction(paper_set)))
 
 
 def alpha_by_arccos(a, b):
@@ -27,25 +47,26 @@ def random_pairs(n, seed):
     return [(rng.normal(size=2), rng.normal(size=2)) for _ in range(n)]
 
 
-def test_exact_fraction_is_exact_and_equals_the_arccos_formula():
+def test_exact_fraction_is_exact_and_equals_the_arccos_formula(paper):
     for among, denominator in (("all", 4), ("admissible", 2)):
-        share = failure.failure_fraction(W_STAR, V, among)
+        share = failure.failure_fraction(paper.w_star, paper.v, among)
         assert isinstance(share, sp.Basic) and not share.atoms(sp.Float)
-        expected = (np.pi + alpha_by_arccos(W_STAR_F, V_F)) / (denominator * np.pi)
+        expected = (np.pi + alpha_by_arccos(paper.w_star_f, paper.v_f)) / (denominator * np.pi)
         assert float(share) == pytest.approx(expected, rel=1e-14)
 
 
-def test_exact_angle_between_is_atan_of_cross_over_dot():
-    alpha = geometry.plane_angle(W_STAR, V)
+def test_exact_angle_between_is_atan_of_cross_over_dot(paper):
+    alpha = geometry.plane_angle(paper.w_star, paper.v)
     assert sp.simplify(sp.tan(alpha) - sp.Rational(6, 7)) == 0  # |1·3 − 3·5| / (1·5 + 3·3)
 
 
 @pytest.mark.parametrize("among", ["all", "admissible"])
-def test_fraction_matches_a_fine_angular_grid_for_the_counterexample(among):
+def test_fraction_matches_a_fine_angular_grid_for_the_counterexample(among, paper):
     n = 1_000_000
-    grid = failure.grid_failure_fraction(W_STAR_F, V_F, n, among)
+    grid = failure.grid_failure_fraction(paper.w_star_f, paper.v_f, n, among)
     # each wedge edge misclassifies at most one grid cell
-    assert grid == pytest.approx(float(failure.failure_fraction(W_STAR, V, among)), abs=4 / n)
+    exact_share = float(failure.failure_fraction(paper.w_star, paper.v, among))
+    assert grid == pytest.approx(exact_share, abs=4 / n)
 
 
 @pytest.mark.parametrize(("w_star", "v"), random_pairs(12, seed=21))
@@ -56,56 +77,57 @@ def test_fraction_matches_a_fine_angular_grid_for_random_pairs(w_star, v):
             failure.failure_fraction(w_star, v, among), abs=6 / n)
 
 
-def test_failure_mask_of_the_lemma_is_the_closed_form_wedge_on_a_grid():
+def test_failure_mask_of_the_lemma_is_the_closed_form_wedge_on_a_grid(paper):
     w = np.random.default_rng(22).uniform(-5, 5, size=(200_000, 2))
-    u = W_STAR_F / np.linalg.norm(W_STAR_F)
-    vhat = V_F / np.linalg.norm(V_F)
+    u = paper.w_star_f / np.linalg.norm(paper.w_star_f)
+    vhat = paper.v_f / np.linalg.norm(paper.v_f)
     clear = (np.abs(w @ u) > 1e-9) & (np.abs(w @ (vhat - u)) > 1e-9)  # off the edges
-    swept = failure.sweep(w, W_STAR_F, V_F).fails
-    closed = failure.fails_closed_form(w, W_STAR_F, V_F)
+    swept = failure.sweep(w, paper.w_star_f, paper.v_f).fails
+    closed = failure.fails_closed_form(w, paper.w_star_f, paper.v_f)
     assert np.array_equal(swept[clear], closed[clear])
     assert 0.2 < closed.mean() < 0.4
 
 
-def test_lhs_equals_rhs_exactly_on_both_wedge_edges():
-    for edge in failure.wedge_edges(W_STAR, V):
-        check = lemma.check_lemma(edge, W_STAR, V)
+def test_lhs_equals_rhs_exactly_on_both_wedge_edges(paper):
+    for edge in failure.wedge_edges(paper.w_star, paper.v):
+        check = lemma.check_lemma(edge, paper.w_star, paper.v)
         assert sp.simplify(check.lhs - check.rhs) == 0
 
 
-def test_wedge_edge_vectors_point_at_the_wedge_angles():
-    wedge = failure.failure_wedge(W_STAR, V)
-    start, end = failure.wedge_edges(W_STAR, V)
+def test_wedge_edge_vectors_point_at_the_wedge_angles(paper):
+    wedge = failure.failure_wedge(paper.w_star, paper.v)
+    start, end = failure.wedge_edges(paper.w_star, paper.v)
     assert float(sp.atan2(start[1], start[0])) == pytest.approx(float(wedge.start), abs=1e-14)
     assert float(sp.atan2(end[1], end[0])) == pytest.approx(float(wedge.end), abs=1e-14)
     assert sp.simplify(wedge.opening - (sp.pi + wedge.alpha) / 2) == 0
 
 
-def test_lemma_fails_just_inside_the_wedge_and_holds_just_outside():
-    wedge = failure.failure_wedge(W_STAR_F, V_F)
+def test_lemma_fails_just_inside_the_wedge_and_holds_just_outside(paper):
+    wedge = failure.failure_wedge(paper.w_star_f, paper.v_f)
     eps = 1e-6
     theta = np.array([wedge.start + eps, wedge.end - eps, wedge.start - eps, wedge.end + eps])
-    s = failure.sweep(np.stack([np.cos(theta), np.sin(theta)], axis=-1), W_STAR_F, V_F)
+    s = failure.sweep(np.stack([np.cos(theta), np.sin(theta)], axis=-1), paper.w_star_f, paper.v_f)
     assert s.fails.tolist() == [True, True, False, False]
     assert s.admissible.tolist() == [True, True, True, False]
     assert s.lhs[2] <= s.rhs[2]
 
 
-def test_w_star_itself_lies_in_the_wedge():
-    wedge = failure.failure_wedge(W_STAR, V)
-    assert wedge.start < sp.atan2(W_STAR[1], W_STAR[0]) < wedge.end
+def test_w_star_itself_lies_in_the_wedge(paper):
+    wedge = failure.failure_wedge(paper.w_star, paper.v)
+    assert wedge.start < sp.atan2(paper.w_star[1], paper.w_star[0]) < wedge.end
 
 
 @pytest.mark.parametrize(("among", "seed"), [("all", 0), ("admissible", 0), ("all", 7)])
-def test_monte_carlo_interval_contains_the_exact_fraction(among, seed):
-    mc = failure.monte_carlo_failure(W_STAR_F, V_F, n=400_000, seed=seed, among=among)
-    exact_share = float(failure.failure_fraction(W_STAR, V, among))
+def test_monte_carlo_interval_contains_the_exact_fraction(among, seed, paper):
+    mc = failure.monte_carlo_failure(paper.w_star_f, paper.v_f, n=400_000, seed=seed, among=among)
+    exact_share = float(failure.failure_fraction(paper.w_star, paper.v, among))
     assert mc.contains(exact_share)
     assert mc.high - mc.low < 0.01
 
 
-def test_monte_carlo_is_reproducible_for_a_seed_and_varies_across_seeds():
-    a, b, c = (failure.monte_carlo_failure(W_STAR_F, V_F, n=10_000, seed=s) for s in (3, 3, 4))
+def test_monte_carlo_is_reproducible_for_a_seed_and_varies_across_seeds(paper):
+    a, b, c = (failure.monte_carlo_failure(paper.w_star_f, paper.v_f, n=10_000, seed=s)
+               for s in (3, 3, 4))
     assert a == b and a.failures != c.failures
 
 
@@ -185,29 +207,25 @@ def test_bad_directions_raise(w_star, v, match):
         failure.failure_fraction(w_star, v)
 
 
-def test_bad_counts_and_options_raise():
+def test_bad_counts_and_options_raise(paper):
     with pytest.raises(ValueError, match="among"):
-        failure.failure_fraction(W_STAR_F, V_F, "some")
+        failure.failure_fraction(paper.w_star_f, paper.v_f, "some")
     with pytest.raises(ValueError, match="at least one"):
-        failure.monte_carlo_failure(W_STAR_F, V_F, n=0)
+        failure.monte_carlo_failure(paper.w_star_f, paper.v_f, n=0)
     with pytest.raises(ValueError, match="at least one"):
-        failure.grid_failure_fraction(W_STAR_F, V_F, n=0)
+        failure.grid_failure_fraction(paper.w_star_f, paper.v_f, n=0)
     with pytest.raises(ValueError, match="successes"):
         statistics.wilson_interval(5, 3)
     with pytest.raises(ValueError, match="level"):
         statistics.wilson_interval(1, 3, level=1.5)
 
 
-def test_failure_figure_has_titles_labels_and_legends():
-    fig = failure.failure_figure(W_STAR_F, V_F, n=40)
+def test_failure_figure_has_titles_labels_and_legends(paper):
+    fig = figures.failure_figure(paper.w_star_f, paper.v_f, n=40)
     for ax in fig.axes:
         assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
         assert ax.get_legend() is not None
     plt.close(fig)
-
-
-def test_failure_claims_all_hold():
-    assert all(c.holds for c in failure.claims())
 
 
 @pytest.mark.parametrize(("w_star", "v"), random_pairs(6, seed=25))

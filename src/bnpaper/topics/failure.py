@@ -6,9 +6,11 @@ In the plane, with u = W*/‖W*‖ and v the unit direction of the ray of BN min
 ⟨W₀, v − u⟩ < 0: an open wedge of angle (π + α)/2, α = ∠(u, v) > 0. This module gives the
 wedge and the failing fraction in closed form (exact for sympy input), and the two numeric
 checks the chapter uses: a fine angular grid and a seeded Monte Carlo estimate with a Wilson
-interval, both evaluating the lemma's sides with :mod:`bnpaper.lemma`, not the closed form.
-The closed form in α (:func:`fraction_from_angle`) and :func:`wilson_interval` also serve
-:mod:`bnpaper.random_sets` (chapter *How often, on random data*), for any dimension d.
+interval, both evaluating the lemma's sides with :mod:`bnpaper.paper.lemma`, not the closed
+form. The closed form in α (:func:`fraction_from_angle`) also serves
+:mod:`bnpaper.topics.random_sets` (chapter *How often, on random data*), for any dimension d.
+The chapter's figure is in :mod:`bnpaper.presentation.figures.failure`, its claims in
+:mod:`bnpaper.claims.failure`.
 """
 
 from __future__ import annotations
@@ -19,11 +21,9 @@ from typing import Any, Literal
 import numpy as np
 import sympy as sp
 
-from bnpaper.core import checks, geometry, least_squares
-from bnpaper.core.namespace import to_exact
+from bnpaper.core import checks, geometry
 from bnpaper.core.statistics import CONFIDENCE, wilson_interval
 from bnpaper.paper import lemma
-from bnpaper.presentation import plots
 from bnpaper.topics import distances
 
 Among = Literal["all", "admissible"]
@@ -158,7 +158,8 @@ def failure_fraction(w_star: Any, v: Any, among: Among = "all") -> Any:
 def fails_closed_form(w0: Any, w_star: Any, v: Any) -> np.ndarray:
     """The closed-form test ⟨W₀, W*⟩ > 0 and ⟨W₀, v/‖v‖ − W*/‖W*‖⟩ < 0. w0: (..., 2) → (...).
 
-    The angle criterion of :func:`bnpaper.distances.lemma_region` (any d), checked for d = 2.
+    The angle criterion of :func:`bnpaper.topics.distances.lemma_region` (any d), checked
+    for d = 2.
     """
     ws, vv, _ = geometry.plane_pair(np.asarray(w_star, dtype=float), np.asarray(v, dtype=float))
     checks.check_weights_shape(w0, 2, "W0")
@@ -184,7 +185,8 @@ class LemmaSweep:
 
 
 def sweep(w0: Any, w_star: Any, v: Any) -> LemmaSweep:
-    """Both sides of Lemma 4.5 for every W₀ of shape (..., 2), with :mod:`bnpaper.lemma`."""
+    """Both sides of Lemma 4.5 for every W₀ of shape (..., 2), with
+    :mod:`bnpaper.paper.lemma`."""
     ws, vv, _ = geometry.plane_pair(np.asarray(w_star, dtype=float), np.asarray(v, dtype=float))
     check = lemma.check_lemma(w0, ws, vv)
     return LemmaSweep(np.asarray(check.lhs), np.asarray(check.rhs),
@@ -256,86 +258,3 @@ def monte_carlo_failure(w_star: Any, v: Any, n: int = 1_000_000, seed: int = 0,
     failures = int(s.fails.sum())
     low, high = wilson_interval(failures, trials, level)
     return MonteCarloEstimate(failures, trials, failures / trials, low, high, level)
-
-
-def failure_figure(w_star: Any, v: Any, lim: float = 4.0, n: int = 400) -> Any:
-    """Where Lemma 4.5 fails: the plane coloured by verdict, and lhs − rhs on the unit circle.
-
-    Left: every W₀ on a grid over [−lim, lim]², coloured fails / holds / not admissible
-    (⟨W₀, W*⟩ ≤ 0), with the closed-form wedge edges, W* and the ray of BN minima.
-    Right: lhs − rhs at W₀ = (cos θ, sin θ) against θ, the closed-form wedge shaded.
-    """
-    import matplotlib.pyplot as plt
-    from matplotlib.colors import ListedColormap
-
-    ws, vv = np.asarray(w_star, dtype=float), np.asarray(v, dtype=float)
-    wedge = failure_wedge(ws, vv)
-    w1, w2, w = geometry.weight_grid(lim, n)
-    s = sweep(w, ws, vv)
-    verdict = np.where(~s.admissible, 0, np.where(s.fails, 2, 1))
-    fig, (ax, bx) = plt.subplots(1, 2, figsize=(10.5, 4.6), width_ratios=(1, 1.15))
-    colours = [plots.OKABE_ITO[c] for c in ("black", "sky", "vermillion")]
-    ax.pcolormesh(w1, w2, verdict, cmap=ListedColormap(colours), vmin=-0.5, vmax=2.5,
-                  alpha=0.45, shading="auto", rasterized=True)
-    handles = [plt.Rectangle((0, 0), 1, 1, color=c, alpha=0.45) for c in colours]
-    names = [r"not admissible: $\langle W_0, W^*\rangle \leq 0$", "lemma holds", "lemma fails"]
-    for edge in (wedge.start, wedge.end):
-        (line,) = ax.plot([0, 2 * lim * np.cos(edge)], [0, 2 * lim * np.sin(edge)],
-                          color="black", ls="--", lw=1.5)
-    handles.append(line)
-    names.append("wedge edges (closed form)")
-    plots.draw_ray(ax, vv, lim, color=plots.OKABE_ITO["orange"], lw=2.5)
-    handles.append(ax.lines[-1])
-    names.append(r"BN minima $t\,v$")
-    handles.append(ax.plot(*ws, "o", color=plots.OKABE_ITO["sky"], ms=9, mec="black")[0])
-    names.append(r"$W^*$")
-    ax.set(xlabel=r"$w_1$ of $W_0$", ylabel=r"$w_2$ of $W_0$", aspect="equal",
-           xlim=(-lim, lim), ylim=(-lim, lim), title="Lemma 4.5 at every initialization $W_0$")
-    ax.legend(handles, names, loc="lower left", framealpha=0.95, fontsize=8)
-
-    theta = np.linspace(-np.pi, np.pi, 2001)
-    unit = geometry.unit_vectors(theta)
-    c = sweep(unit, ws, vv)
-    margin = np.where(c.admissible, c.lhs - c.rhs, np.nan)
-    bx.axhline(0, color="black", lw=0.8)
-    # masks over θ rather than spans, so that intervals wrapping round ±π need no care
-    band = {"transform": bx.get_xaxis_transform(), "lw": 0}
-    bx.fill_between(theta, 0, 1, where=~c.admissible, color="black", alpha=0.2,
-                    label="not admissible", **band)
-    bx.fill_between(theta, 0, 1, where=fails_closed_form(unit, ws, vv),
-                    color=plots.OKABE_ITO["vermillion"], alpha=0.25,
-                    label="closed-form wedge (fails)", **band)
-    bx.plot(theta, margin, color=plots.OKABE_ITO["blue"], lw=2,
-            label=r"lhs $-$ rhs (admissible $\theta$)")
-    bx.axvline(np.arctan2(ws[1], ws[0]), color=plots.OKABE_ITO["sky"], lw=2,
-               label=r"$\theta$ of $W^*$")
-    bx.set(xlabel=r"angle $\theta$ of $W_0 = (\cos\theta, \sin\theta)$",
-           ylabel=r"lhs $-$ rhs of Lemma 4.5", xlim=(-np.pi, np.pi),
-           title=r"the sign depends on the angle of $W_0$ only")
-    bx.legend(loc="lower left", framealpha=0.95, fontsize=8)
-    return fig
-
-
-def claims() -> list:
-    """The chapter's claims: the failing fractions, exact and by Monte Carlo."""
-    from bnpaper.claims import Claim, Evidence
-    from bnpaper.paper import counterexample
-    from bnpaper.paper.counterexample import counterexample_set
-
-    data = counterexample_set()
-    ws = to_exact(least_squares.standard_optimum(data))
-    vv = to_exact(counterexample.bn_minima_direction(data))
-    source = "book, Where the lemma fails, over all initializations"
-    out = []
-    for among, words in (("all", "of all directions of W₀"),
-                         ("admissible", "of the admissible W₀ (⟨W₀, W*⟩ > 0)")):
-        exact_share = failure_fraction(ws, vv, among)
-        mc = monte_carlo_failure(ws.astype(float), vv.astype(float),
-                                 n=200_000, seed=0, among=among)
-        out.append(Claim(
-            f"failure-fraction-{among}", f"Lemma 4.5 fails for a fraction {words}", source, "—",
-            f"{exact_share} ≈ {float(exact_share):.4f}; Monte Carlo {mc.estimate:.4f} "
-            f"[{mc.low:.4f}, {mc.high:.4f}]",
-            "closed form (sympy) and Gaussian Monte Carlo, 95% Wilson interval",
-            mc.contains(float(exact_share)), Evidence.ESTIMATE))
-    return out

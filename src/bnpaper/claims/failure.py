@@ -1,0 +1,58 @@
+"""The claims of the chapter *Where the lemma fails, over all initializations*: the failing
+fractions of Lemma 4.5 (of all directions of W₀, and of the admissible ones) in closed form,
+each confirmed by a seeded Gaussian Monte Carlo estimate whose Wilson interval must contain
+it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bnpaper.claims.registry import Claim, Evidence
+from bnpaper.core import least_squares
+from bnpaper.core.data import LearningSet
+from bnpaper.core.namespace import to_exact
+from bnpaper.paper import counterexample
+from bnpaper.topics import failure
+
+MONTE_CARLO_DRAWS = 200_000
+"""Gaussian draws of W₀ per fraction (seed 0)."""
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What the claims are derived from; a test passes a faulty one to break a claim."""
+
+    data: LearningSet
+    """The learning set (the paper's, with the recovered labels)."""
+    failure_fraction: Callable[[Any, Any, failure.Among], Any] = failure.failure_fraction
+    """(W*, v, among) ↦ the closed-form failing fraction (exact for sympy input)."""
+
+
+def default_inputs() -> Inputs:
+    """The book's own inputs: the paper's learning set and the package's closed form."""
+    return Inputs(counterexample.counterexample_set())
+
+
+def claims(inputs: Inputs | None = None) -> list[Claim]:
+    """Derive the failing fractions' claims from ``inputs`` (default: :func:`default_inputs`)."""
+    inputs = inputs or default_inputs()
+    data = inputs.data
+    ws = to_exact(least_squares.standard_optimum(data))
+    vv = to_exact(counterexample.bn_minima_direction(data))
+    source = "book, Where the lemma fails, over all initializations"
+    out = []
+    for among, words in (("all", "of all directions of W₀"),
+                         ("admissible", "of the admissible W₀ (⟨W₀, W*⟩ > 0)")):
+        exact_share = inputs.failure_fraction(ws, vv, among)
+        mc = failure.monte_carlo_failure(ws.astype(float), vv.astype(float),
+                                         n=MONTE_CARLO_DRAWS, seed=0, among=among)
+        out.append(Claim(
+            f"failure-fraction-{among}", f"Lemma 4.5 fails for a fraction {words}", source, "—",
+            f"{exact_share} ≈ {float(exact_share):.4f}; Monte Carlo {mc.estimate:.4f} "
+            f"[{mc.low:.4f}, {mc.high:.4f}]",
+            "closed form (sympy) and Gaussian Monte Carlo, 95% Wilson interval",
+            {"closed form in the Monte Carlo interval": mc.contains(float(exact_share))},
+            Evidence.ESTIMATE))
+    return out
