@@ -1,13 +1,16 @@
 """``python -m bnpaper verify``: the claims table, its exit codes, and the claims page."""
 
+import importlib
+import inspect
 import json
+import pkgutil
 import subprocess
 import sys
-import types
 from pathlib import Path
 
 import pytest
 
+import bnpaper
 from bnpaper import __main__ as cli
 from bnpaper import claims
 from bnpaper.paper import facts as paper
@@ -26,24 +29,16 @@ def test_claim_keys_are_unique_and_the_paper_has_four(every_claim):
     assert [k for k in keys if k.startswith("paper-")] == [f"paper-{i}" for i in range(1, 5)]
 
 
-def test_every_registered_claim_names_its_kind_of_evidence(every_claim):
-    unstated = [c.key for c in every_claim if not isinstance(c.evidence, claims.Evidence)]
-    assert not unstated, f"claims that name no kind of evidence: {unstated}"
-
-
-def test_the_facts_the_labels_were_built_from_say_so_and_two_checks_are_independent():
-    by_key = {c.key: c for c in claims.all_claims(("bnpaper.paper.counterexample",))}
-    assert by_key["paper-1"].evidence is claims.Evidence.BUILT_FROM
-    assert by_key["paper-3"].evidence is claims.Evidence.BUILT_FROM
-    # what does confirm the reconstruction: the printed digits, and minima (not maxima)
-    assert by_key["paper-2"].evidence is claims.Evidence.DERIVED
-    assert by_key["book-recon-1"].evidence is claims.Evidence.DERIVED
-    assert by_key["book-recon-1"].holds and "minima" in by_key["book-recon-1"].statement
+def claim(key="k", checks=None, evidence=claims.Evidence.DERIVED, **fields):
+    """A claim built for a test: every field a placeholder unless given."""
+    values = {"statement": "s", "source": "src", "paper_value": "—", "reproduced": "1",
+              "method": "m"} | fields
+    return claims.Claim(key, **values, checks=checks or {"part": True}, evidence=evidence)
 
 
 def test_both_tables_show_the_evidence_column():
-    c = claims.Claim("k", "s", "src", "—", "1", "m", True, claims.Evidence.BUILT_FROM)
-    d = claims.Claim("j", "s", "src", "—", "1", "m", True, claims.Evidence.ESTIMATE)
+    c = claim("k", evidence=claims.Evidence.BUILT_FROM)
+    d = claim("j", evidence=claims.Evidence.ESTIMATE)
     for table in (claims.markdown_table([c, d]), claims.text_table([c, d])):
         assert "evidence" in table.splitlines()[0]
         assert "built from it" in table and "estimate with interval" in table
@@ -51,13 +46,26 @@ def test_both_tables_show_the_evidence_column():
 
 def test_a_claim_must_name_its_kind_of_evidence():
     with pytest.raises(TypeError, match="missing 1 required positional argument: 'evidence'"):
-        claims.Claim("k", "s", "src", "—", "1", "m", True)
+        claims.Claim("k", "s", "src", "—", "1", "m", {"part": True})
     with pytest.raises(TypeError, match="^claim k: evidence is 'derived'; expected an Evidence"):
-        claims.Claim("k", "s", "src", "—", "1", "m", True, "derived")
+        claim("k", evidence="derived")
+
+
+def test_a_claim_holds_when_every_named_part_does():
+    assert claim(checks={"a": True, "b": True}).holds
+    assert not claim(checks={"a": True, "b": False}).holds
+
+
+@pytest.mark.parametrize(("checks", "match"), [
+    (True, "expected a non-empty mapping"), ({}, "expected a non-empty mapping"),
+    ({"a": 1}, "are not bools"), ({"a": True, "b": "yes"}, "are not bools")])
+def test_a_claim_names_each_part_of_its_verdict_as_a_bool(checks, match):
+    with pytest.raises(TypeError, match=f"^claim k: .*{match}"):
+        claims.Claim("k", "s", "src", "—", "1", "m", checks, claims.Evidence.DERIVED)
 
 
 def test_verify_one_module_derives_only_its_claims(capsys):
-    assert cli.main(["verify", "--module", "bnpaper.paper.counterexample"]) == 0
+    assert cli.main(["verify", "--module", "bnpaper.claims.counterexample"]) == 0
     out = capsys.readouterr().out
     assert "paper-1" in out and "relu-1" not in out
     assert out.strip().endswith("5 confirmed, 0 failed")
@@ -65,16 +73,17 @@ def test_verify_one_module_derives_only_its_claims(capsys):
 
 def test_verify_rejects_a_module_without_registered_claims():
     with pytest.raises(SystemExit) as exc:
-        cli.main(["verify", "--module", "bnpaper.model"])
+        cli.main(["verify", "--module", "bnpaper.core.model"])
     assert exc.value.code == 2
     with pytest.raises(ValueError, match="no registered claims"):
-        claims.all_claims(("bnpaper.model",))
+        claims.all_claims(("bnpaper.core.model",))
+    with pytest.raises(ValueError, match="has no registered claims"):
+        claims.derive("bnpaper.topics.landscape")
 
 
-def test_verify_prints_every_claim_and_exits_zero(monkeypatch, capsys, every_claim):
-    # The claims were derived once for the session (tests/conftest.py); verify prints them.
-    monkeypatch.setattr(claims, "all_claims", lambda modules=None: every_claim)
-    assert cli.main(["verify"]) == 0
+def test_the_report_prints_every_claim_and_exits_zero(capsys, every_claim):
+    # The claims were derived once for the session (tests/conftest.py); the report prints them.
+    assert cli.report(every_claim) == 0
     out = capsys.readouterr().out
     for c in every_claim:
         assert c.key in out and c.reproduced in out
@@ -84,21 +93,24 @@ def test_verify_prints_every_claim_and_exits_zero(monkeypatch, capsys, every_cla
 def test_verify_exits_one_and_names_the_claim_when_the_paper_disagrees(monkeypatch, capsys):
     # Had the paper printed another optimum, the re-derived W* = (1, 3) would contradict it.
     monkeypatch.setattr(paper, "W_STAR", (1, 4))
-    assert cli.main(["verify", "--module", "bnpaper.paper.counterexample"]) == 1
+    assert cli.main(["verify", "--module", "bnpaper.claims.counterexample"]) == 1
     captured = capsys.readouterr()
     assert "FAILED paper-1" in captured.err
     assert "paper: (1, 4)" in captured.err and "reproduced: (1, 3)" in captured.err
     assert "1 failed" in captured.out
 
 
-def test_verify_fails_for_any_failing_module_claim(monkeypatch, capsys):
-    fake = types.ModuleType("fake_claims")
-    fake.claims = lambda: [claims.Claim("book-x", "a claim that fails", "test", "—", "0", "none",
-                                        False, claims.Evidence.DERIVED)]
-    monkeypatch.setitem(sys.modules, "fake_claims", fake)
-    monkeypatch.setattr(claims, "CLAIM_MODULES", ("fake_claims",))
-    assert cli.main(["verify"]) == 1
-    assert "FAILED book-x: a claim that fails" in capsys.readouterr().err
+def test_the_report_exits_one_and_names_each_failed_claim_and_its_failed_parts(capsys):
+    held = claim("book-y", statement="a claim that holds")
+    failed = claim("book-x", {"first": True, "second": False, "third": False},
+                   statement="a claim that fails", reproduced="0", method="none")
+    assert cli.report([held, failed]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [
+        "FAILED book-x: a claim that fails (paper: —; reproduced: 0; method: none; "
+        "failed: second, third)"]
+    assert "book-y" in captured.out and "book-x" in captured.out
+    assert captured.out.strip().endswith("1 confirmed, 1 failed")
 
 
 def test_unknown_command_is_a_usage_error():
@@ -110,14 +122,14 @@ def test_unknown_command_is_a_usage_error():
 def test_python_m_bnpaper_verify_runs_as_a_command():
     # One module keeps this fast; every module's claims are derived by the session fixture.
     result = subprocess.run([sys.executable, "-m", "bnpaper", "verify", "--module",
-                             "bnpaper.paper.counterexample"], capture_output=True, text=True,
+                             "bnpaper.claims.counterexample"], capture_output=True, text=True,
                             timeout=600, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "5 confirmed, 0 failed"
 
 
 def test_markdown_table_has_a_row_per_claim_and_escapes_markdown():
-    c = claims.Claim("k", "a | b", "s", "—", "2*sqrt(3)*x_1", "m", True, claims.Evidence.BOUND)
+    c = claim("k", statement="a | b", reproduced="2*sqrt(3)*x_1", evidence=claims.Evidence.BOUND)
     table = claims.markdown_table([c, c])
     assert table.count("\n") == 3 and "a \\| b" in table
     assert "2\\*sqrt(3)\\*x\\_1" in table
@@ -133,16 +145,18 @@ def test_the_claims_page_shows_the_table_verify_prints(every_claim):
     assert "".join(stored[0]) == claims.markdown_table(every_claim)
 
 
-def test_every_module_with_claims_is_registered():
-    import importlib
-    import pkgutil
-
-    import bnpaper
-
-    with_claims = {f"bnpaper.{m.name}" for m in pkgutil.iter_modules(bnpaper.__path__)
-                   if m.name != "claims"
-                   and hasattr(importlib.import_module(f"bnpaper.{m.name}"), "claims")}
+def test_every_module_with_claims_is_registered_and_takes_its_inputs():
+    """Claims are derived in ``bnpaper.claims`` only, each module registered, each with the
+    seam a breaker uses: ``Inputs``, ``default_inputs()`` and ``claims(inputs=None)``."""
+    modules = [importlib.import_module(m.name)
+               for m in pkgutil.walk_packages(bnpaper.__path__, "bnpaper.")]
+    with_claims = {m.__name__ for m in modules if inspect.isfunction(getattr(m, "claims", None))}
     assert with_claims == set(claims.CLAIM_MODULES)
+    for name in claims.CLAIM_MODULES:
+        module = importlib.import_module(name)
+        assert inspect.isclass(module.Inputs) and callable(module.default_inputs), name
+        (inputs,) = inspect.signature(module.claims).parameters.values()
+        assert (inputs.name, inputs.default) == ("inputs", None), name
 
 
 def test_the_counterexample_claims_and_their_kinds_of_evidence(every_claim):
