@@ -134,7 +134,7 @@ def test_relu_after_bn_matches_flax_at_w_star_and_on_the_minima_ray(paper_numeri
 
 
 class FlaxDeepNet(nnx.Module):
-    """The deep network of :mod:`bnpaper.deep` built from Flax layers: Linear (no bias),
+    """The deep network of :mod:`bnpaper.topics.deep` built from Flax layers: Linear (no bias),
     BatchNorm (training mode, γ = 1, β = 0, ε = 0) if ``bn``, the activation; a Linear output
     layer with bias. Its kernels are set from ``bnpaper``'s flat W."""
 
@@ -190,5 +190,5 @@ def test_deep_bn_loss_gradient_matches_a_flax_network():
         return jnp.sum(r * r)
 
     expected = np.asarray(jax.grad(flax_loss)(jnp.asarray(w)))
-    got = autodiff.gradient(deep.bn_loss, arch, data)(w)
+    got = autodiff.gradient(deep.loss, arch, data, bn=True)(w)
     np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-10)
