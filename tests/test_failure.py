@@ -82,7 +82,7 @@ def test_failure_mask_of_the_lemma_is_the_closed_form_wedge_on_a_grid(paper):
     u = paper.w_star_f / np.linalg.norm(paper.w_star_f)
     vhat = paper.v_f / np.linalg.norm(paper.v_f)
     clear = (np.abs(w @ u) > 1e-9) & (np.abs(w @ (vhat - u)) > 1e-9)  # off the edges
-    swept = failure.sweep(w, paper.w_star_f, paper.v_f).fails
+    swept = failure.lemma_sweep(w, paper.w_star_f, paper.v_f).fails
     closed = failure.fails_closed_form(w, paper.w_star_f, paper.v_f)
     assert np.array_equal(swept[clear], closed[clear])
     assert 0.2 < closed.mean() < 0.4
@@ -106,7 +106,7 @@ def test_lemma_fails_just_inside_the_wedge_and_holds_just_outside(paper):
     wedge = failure.failure_wedge(paper.w_star_f, paper.v_f)
     eps = 1e-6
     theta = np.array([wedge.start + eps, wedge.end - eps, wedge.start - eps, wedge.end + eps])
-    s = failure.sweep(np.stack([np.cos(theta), np.sin(theta)], axis=-1), paper.w_star_f, paper.v_f)
+    s = failure.lemma_sweep(geometry.unit_vectors(theta), paper.w_star_f, paper.v_f)
     assert s.fails.tolist() == [True, True, False, False]
     assert s.admissible.tolist() == [True, True, True, False]
     assert s.lhs[2] <= s.rhs[2]
@@ -170,7 +170,7 @@ def test_at_alpha_pi_there_is_no_bisector_and_the_wedge_is_the_whole_half_plane(
     assert sp.simplify(first @ ws) == 0  # both edges lie on the line ⟨W₀, W*⟩ = 0
     # every admissible W₀ fails, by the lemma's two sides (not the closed form)
     w0 = np.random.default_rng(5).normal(size=(2000, 2))
-    s = failure.sweep(w0, np.asarray(w_star, float), np.asarray(v, float))
+    s = failure.lemma_sweep(w0, np.asarray(w_star, float), np.asarray(v, float))
     assert np.all(s.fails == s.admissible)
 
 

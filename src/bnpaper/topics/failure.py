@@ -184,7 +184,7 @@ class LemmaSweep:
         return self.admissible & (self.lhs > self.rhs)
 
 
-def sweep(w0: Any, w_star: Any, v: Any) -> LemmaSweep:
+def lemma_sweep(w0: Any, w_star: Any, v: Any) -> LemmaSweep:
     """Both sides of Lemma 4.5 for every W₀ of shape (..., 2), with
     :mod:`bnpaper.paper.lemma`."""
     ws, vv, _ = geometry.plane_pair(np.asarray(w_star, dtype=float), np.asarray(v, dtype=float))
@@ -194,7 +194,7 @@ def sweep(w0: Any, w_star: Any, v: Any) -> LemmaSweep:
 
 
 def closed_form_mismatches(w0: Any, w_star: Any, v: Any, tol: float = 1e-9) -> tuple[int, int]:
-    """(points compared, points where :func:`sweep` and :func:`fails_closed_form` disagree).
+    """(points compared, points where :func:`lemma_sweep` and :func:`fails_closed_form` disagree).
 
     Points within ``tol`` (relative to ‖W₀‖) of a wedge edge are skipped: there
     ⟨W₀, W*⟩ ≈ 0 or lhs ≈ rhs, and rounding alone decides the verdict.
@@ -204,7 +204,7 @@ def closed_form_mismatches(w0: Any, w_star: Any, v: Any, tol: float = 1e-9) -> t
     u, vhat = ws / np.linalg.norm(ws), vv / np.linalg.norm(vv)
     norm = np.linalg.norm(w0, axis=-1)
     clear = (np.abs(w0 @ u) > tol * norm) & (np.abs(w0 @ (vhat - u)) > tol * norm)
-    differ = sweep(w0, ws, vv).fails != fails_closed_form(w0, ws, vv)
+    differ = lemma_sweep(w0, ws, vv).fails != fails_closed_form(w0, ws, vv)
     return int(clear.sum()), int((differ & clear).sum())
 
 
@@ -214,7 +214,7 @@ def grid_failure_fraction(w_star: Any, v: Any, n: int = 100_000, among: Among = 
     if n < 1:
         raise ValueError(f"n = {n}; expected at least one direction")
     theta = -np.pi + (np.arange(n) + 0.5) * (2 * np.pi / n)
-    s = sweep(geometry.unit_vectors(theta), w_star, v)
+    s = lemma_sweep(geometry.unit_vectors(theta), w_star, v)
     return _share(s, among)
 
 
@@ -251,7 +251,7 @@ def monte_carlo_failure(w_star: Any, v: Any, n: int = 1_000_000, seed: int = 0,
     if n < 1:
         raise ValueError(f"n = {n}; expected at least one draw")
     w0 = np.random.default_rng(seed).standard_normal((n, 2))
-    s = sweep(w0, w_star, v)
+    s = lemma_sweep(w0, w_star, v)
     if among not in ("all", "admissible"):
         raise ValueError(f"among = {among!r}; expected 'all' or 'admissible'")
     trials = n if among == "all" else int(s.admissible.sum())

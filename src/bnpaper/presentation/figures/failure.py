@@ -25,7 +25,7 @@ def failure_figure(w_star: Any, v: Any, lim: float = 4.0, n: int = 400) -> Any:
     ws, vv = np.asarray(w_star, dtype=float), np.asarray(v, dtype=float)
     wedge = failure.failure_wedge(ws, vv)
     w1, w2, w = geometry.weight_grid(lim, n)
-    s = failure.sweep(w, ws, vv)
+    s = failure.lemma_sweep(w, ws, vv)
     verdict = np.where(~s.admissible, 0, np.where(s.fails, 2, 1))
     fig, (ax, bx) = plt.subplots(1, 2, figsize=(10.5, 4.6), width_ratios=(1, 1.15))
     colours = [plots.OKABE_ITO[c] for c in ("black", "sky", "vermillion")]
@@ -49,7 +49,7 @@ def failure_figure(w_star: Any, v: Any, lim: float = 4.0, n: int = 400) -> Any:
 
     theta = np.linspace(-np.pi, np.pi, 2001)
     unit = geometry.unit_vectors(theta)
-    c = failure.sweep(unit, ws, vv)
+    c = failure.lemma_sweep(unit, ws, vv)
     margin = np.where(c.admissible, c.lhs - c.rhs, np.nan)
     bx.axhline(0, color="black", lw=0.8)
     # masks over θ rather than spans, so that intervals wrapping round ±π need no care
