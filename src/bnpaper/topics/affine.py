@@ -1,10 +1,11 @@
-"""Learned γ and β: the BN neuron with a trainable affine output (chapter *Learned γ and β*).
+"""Learned γ and β: the BN neuron with a trainable affine output (chapter *Learned γ and β*),
+computation only.
 
 The loss is the paper's Ĉ with γ and β free,
 
     Ĉ(w, γ, β) = Σₘ (γ (z_m − μ(w))/σ(w) + β − ȳ⁽ᵐ⁾)²,   z_m = ⟨w, x̄⁽ᵐ⁾⟩,
 
-always evaluated by :func:`bnpaper.model.bn_loss` (γ and β may be numbers, arrays, sympy
+always evaluated by :func:`bnpaper.core.model.bn_loss` (γ and β may be numbers, arrays, sympy
 symbols or JAX tracers). This module derives the best γ and β for a given w, the *profile
 loss* min over (γ, β), its stationary lines, the gradient in w at W*, and trains
 (w, γ, β) by gradient descent with JAX.
@@ -12,6 +13,7 @@ loss* min over (γ, β), its stationary lines, the gradient in w at W*, and trai
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -19,11 +21,10 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from bnpaper.core import exact, geometry, model
+from bnpaper.core import exact, model
+from bnpaper.core.autodiff import jax_x64
 from bnpaper.core.data import LearningSet
 from bnpaper.core.namespace import convert, namespace_of, to_exact
-from bnpaper.paper.counterexample import counterexample_set
-from bnpaper.presentation import plots
 
 GAMMA, BETA = sp.symbols("gamma beta", real=True)
 """The symbols γ and β of the exact derivations."""
@@ -66,7 +67,7 @@ def profile_loss(w: Any, data: LearningSet) -> Any:
 def solve_gamma_beta(data: LearningSet) -> tuple[sp.Expr, sp.Expr]:
     """The exact solution (γ, β) of ∂Ĉ/∂γ = ∂Ĉ/∂β = 0, as expressions in w₁, …, w_d.
 
-    Derived from :func:`bnpaper.model.bn_loss` with symbolic γ and β (the loss is a convex
+    Derived from :func:`bnpaper.core.model.bn_loss` with symbolic γ and β (the loss is a convex
     quadratic in (γ, β), so this stationary point is its minimum). Raises if not unique.
     """
     loss = exact.loss_expr(model.bn_loss, data, gamma=GAMMA, beta=BETA)
@@ -151,7 +152,7 @@ def profile_stationary_lines(data: LearningSet) -> list[StationaryLine]:
     return list(_stationary_lines(*_key(data)))
 
 
-@cache  # derived once per learning set (the chapter, minibatch and the claims reuse it)
+@cache  # derived once per learning set (the chapter, its claims and the tests reuse it)
 def _stationary_lines(x: tuple, y: tuple) -> tuple[StationaryLine, ...]:
     data = LearningSet(to_exact(x), to_exact(y))
     prof = profile_expr(data)
@@ -189,14 +190,17 @@ class GradientAt:
     """∇Ĉ(w₀) with the paper's γ = 1, β = 0."""
 
 
-def gradient_at(data: LearningSet, w0: tuple) -> GradientAt:
-    """The three exact gradients of :class:`GradientAt` at w₀."""
+def gradient_at(data: LearningSet, w0: tuple,
+                profile: Callable[[LearningSet], sp.Expr] = profile_expr,
+                loss: Callable[..., Any] = model.bn_loss) -> GradientAt:
+    """The three exact gradients of :class:`GradientAt` at w₀, of ``loss`` (the BN loss Ĉ
+    of :func:`bnpaper.core.model.bn_loss`) and of the ``profile`` loss (the derived one)."""
     ex = data.exact()
     gamma, beta = (exact.at(v, w0) for v in optimal_gamma_beta(to_exact(w0), ex))
-    joint = exact.loss_expr(model.bn_loss, ex, gamma=gamma, beta=beta)
+    joint = exact.loss_expr(loss, ex, gamma=gamma, beta=beta)
     return GradientAt(gamma, beta, exact.at(exact.gradient(joint, data.d), w0),
-                      exact.at(exact.gradient(profile_expr(ex), data.d), w0),
-                      exact.at(exact.gradient(exact.loss_expr(model.bn_loss, ex), data.d), w0))
+                      exact.at(exact.gradient(profile(ex), data.d), w0),
+                      exact.at(exact.gradient(exact.loss_expr(loss, ex), data.d), w0))
 
 
 # --------------------------------------------------------------------------- training
@@ -246,8 +250,6 @@ def gradient_descent(data: LearningSet, inits: Any, steps: int = 250, lr: float 
     ``learn_affine=False`` γ and β stay at their initial values (the paper's setting).
     inits: (runs, d + 2) → :class:`Trajectories`.
     """
-    from bnpaper.core.autodiff import jax_x64
-
     data = data.numeric()
     inits = _check_training(inits, data.d, steps, lr)
     jax = jax_x64()
@@ -271,87 +273,3 @@ def gradient_descent(data: LearningSet, inits: Any, steps: int = 250, lr: float 
 
     params, losses = jax.jit(jax.vmap(run))(jnp.asarray(inits))
     return Trajectories(np.asarray(params), np.asarray(losses), float(lr))
-
-
-# --------------------------------------------------------------------------- figure
-
-
-def trajectory_figure(data: LearningSet, runs: Trajectories, w_star: Any,
-                      lines: list[StationaryLine], fixed: Trajectories | None = None,
-                      lim: float = 4.0) -> Any:
-    """Gradient-descent paths in the w-plane over the profile loss, with its stationary lines.
-
-    ``lines`` are the derived stationary lines (:func:`profile_stationary_lines`); ``fixed``
-    optionally adds runs with γ = 1, β = 0 frozen (dashed), the paper's setting.
-    """
-    import matplotlib.pyplot as plt
-
-    num = data.numeric()
-    w1, w2, w = geometry.weight_grid(lim)
-    fig, ax = plt.subplots(figsize=(6.0, 6.2))
-    cs = ax.contourf(w1, w2, profile_loss(w, num), levels=20, cmap="Greys")
-    fig.colorbar(cs, ax=ax, shrink=0.8,
-                 label=r"profile loss $\min_{\gamma,\beta}\hat C(w,\gamma,\beta)$")
-    for line in lines:
-        v = np.asarray(line.direction, dtype=float)
-        style = ({"color": plots.OKABE_ITO["orange"], "lw": 3, "ls": "-"}
-                 if line.kind == "minimum" else {"color": "white", "lw": 1.5, "ls": ":"})
-        label = (r"optima: $3w_1 = 5w_2$, $w \neq 0$" if line.kind == "minimum"
-                 else r"profile maxima ($\gamma^* = 0$)")
-        for sign in (1, -1):
-            plots.draw_ray(ax, sign * v, lim, label=label if sign == 1 else None, **style)
-    colours = [plots.OKABE_ITO[k] for k in ("blue", "vermillion", "green", "purple", "sky")]
-    for i, path in enumerate(runs.params):
-        c = colours[i % len(colours)]
-        ax.plot(path[:, 0], path[:, 1], color=c, lw=2)
-        ax.plot(*path[0, :2], "o", color=c, mec="black", ms=7)
-        ax.plot(*path[-1, :2], "s", color=c, mec="black", ms=7)
-    if fixed is not None:
-        for i, path in enumerate(fixed.params):
-            ax.plot(path[:, 0], path[:, 1], "--", color="black", lw=1.5,
-                    label=r"$\gamma = 1$, $\beta = 0$ frozen" if i == 0 else None)
-    ax.plot(*np.asarray(w_star, dtype=float), "*", color=plots.OKABE_ITO["yellow"], mec="black",
-            ms=16, label=r"$W^*$", zorder=5)
-    ax.plot([], [], "o", color="grey", mec="black", label="start of a run")
-    ax.plot([], [], "s", color="grey", mec="black", label="end of a run")
-    ax.set(xlabel=r"$w_1$", ylabel=r"$w_2$", aspect="equal", xlim=(-lim, lim), ylim=(-lim, lim),
-           title=r"Gradient descent on $(w, \gamma, \beta)$: every run ends on $3w_1 = 5w_2$")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, framealpha=0.9)
-    return fig
-
-
-# --------------------------------------------------------------------------- claims
-
-
-def claims() -> list:
-    """The chapter's main derived facts, exact (sympy)."""
-    from bnpaper.claims import Claim, Evidence
-    from bnpaper.core.least_squares import standard_optimum
-
-    data = counterexample_set()
-    source = "book, Learned γ and β"
-    gamma, beta = solve_gamma_beta(data)
-    lines = profile_stationary_lines(data)
-    minima = [li for li in lines if li.kind == "minimum"]
-    w_star = standard_optimum(data)
-    at = gradient_at(data, w_star)
-    ratio = at.joint[0] / at.fixed[0]
-    on_line = bool(minima) and minima[0].normal[0] * 5 + minima[0].normal[1] * 3 == 0
-    return [
-        Claim("gamma-beta-1", "for fixed w the best β is mean(ȳ) and the best γ is ⟨ẑ, ȳ⟩/M",
-              source, "—", f"β* = {beta}", "exact: solve ∂Ĉ/∂γ = ∂Ĉ/∂β = 0 (sympy)",
-              beta == sp.Rational(sum(data.y), data.M)
-              and sp.simplify(gamma - optimal_gamma_beta(exact.weight_symbols(2), data)[0])
-              == 0, Evidence.DERIVED),
-        Claim("gamma-beta-2", "with learned γ, β the optima in w are the whole line 3w₁ = 5w₂"
-              " (both rays, w ≠ 0), where Ĉ = 0", source, "—",
-              f"line {minima[0].normal[0]}·w₁ + ({minima[0].normal[1]})·w₂ = 0, "
-              f"value {minima[0].value}" if minima else "none",
-              "exact stationary lines of the profile loss and curvature (sympy)",
-              len(minima) == 1 and on_line and minima[0].value == 0, Evidence.DERIVED),
-        Claim("gamma-beta-3", "at W* with the best γ, β for W*, ∇_w Ĉ = γ*(W*) ∇Ĉ(W*) ≠ 0",
-              source, "—", f"({at.joint[0]}, {at.joint[1]}), γ*(W*) = {at.gamma}",
-              "exact gradients (sympy); envelope theorem checked",
-              any(g != 0 for g in at.joint) and at.joint == at.profile
-              and sp.simplify(ratio - at.gamma) == 0, Evidence.DERIVED),
-    ]
