@@ -2,14 +2,19 @@
 against brute-force search and direct evaluation of Lemma 4.5."""
 
 import dataclasses
-import time
+import json
+from pathlib import Path
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+import sympy as sp
 
 from bnpaper.core import geometry, least_squares
 from bnpaper.paper import lemma
 from bnpaper.paper.counterexample import counterexample_set
+from bnpaper.presentation.figures import distances as figures
+from bnpaper.presentation.reports import distances as reports
 from bnpaper.topics import distances
 
 PAPER = counterexample_set()
@@ -46,10 +51,10 @@ def test_lemma_gap_and_angle_criterion_match_a_direct_evaluation(d):
     w_star, v_hat = rng.normal(size=d), rng.normal(size=d)
     w0 = rng.normal(size=(5000, d))
     check = lemma.check_lemma(w0, w_star, v_hat)
-    np.testing.assert_allclose(distances.lemma_gap(w0, w_star, v_hat), check.lhs - check.rhs,
+    np.testing.assert_allclose(lemma.lemma_gap(w0, w_star, v_hat), check.lhs - check.rhs,
                                atol=1e-10)
     direct = np.where(w0 @ w_star > 0, np.where(check.lhs <= check.rhs, 1, 2), 0)
-    np.testing.assert_array_equal(distances.lemma_region(w0, w_star, v_hat), direct)
+    np.testing.assert_array_equal(lemma.lemma_region(w0, w_star, v_hat), direct)
 
 
 @pytest.mark.parametrize("v_hat", [(5.0, 3.0), (-5.0, 1.0)])  # α < π/2 and α > π/2
@@ -100,13 +105,13 @@ def test_each_verdict_fails_on_its_own_check_alone(field, bad, column):
 
 def test_the_verdict_table_has_a_row_per_case_and_says_whether_all_passed(monkeypatch):
     fits = least_squares.linear_fits(PAPER)
-    table, all_ok = distances.verdict_table({"paper": (fits.w_star, fits.v_hat)}, n=2000)
+    table, all_ok = reports.verdict_table({"paper": (fits.w_star, fits.v_hat)}, n=2000)
     header, row = table.splitlines()
     assert header.split()[0] == "case" and row.split() == ["paper"] + ["True"] * 6
     assert all_ok
     bad = dataclasses.replace(GOOD_CHECKS, closer_mismatches=3)
-    monkeypatch.setattr(distances, "check_distance_facts", lambda *a, **k: bad)
-    table, all_ok = distances.verdict_table({"a": (1, 2), "b": (3, 4)})
+    monkeypatch.setattr(reports, "check_distance_facts", lambda *a, **k: bad)
+    table, all_ok = reports.verdict_table({"a": (1, 2), "b": (3, 4)})
     assert not all_ok and table.splitlines()[2].split() == ["b"] + ["True"] * 5 + ["False"]
 
 
@@ -122,24 +127,36 @@ def test_zero_directions_raise():
     with pytest.raises(ValueError, match="zero vector"):
         distances.distance_w_star_to_bn_minima(np.ones(2), np.zeros(2))
     with pytest.raises(ValueError, match="W\\* is the zero vector"):
-        distances.lemma_region(np.ones((3, 2)), np.zeros(2), np.ones(2))
+        lemma.lemma_region(np.ones((3, 2)), np.zeros(2), np.ones(2))
     with pytest.raises(ValueError, match="v̂ is the zero vector"):
-        distances.lemma_gap(np.ones((3, 2)), np.ones(2), np.zeros(2))
+        lemma.lemma_gap(np.ones((3, 2)), np.ones(2), np.zeros(2))
     with pytest.raises(ValueError, match="v̂ is the zero vector"):
         distances.bn_optimum_closer(np.ones((3, 2)), np.ones(2), np.zeros(2))
 
 
-def test_claims_hold_and_are_fast():
-    start = time.perf_counter()
-    claims = distances.claims()
-    assert time.perf_counter() - start < 5
-    assert claims and all(c.holds for c in claims), [c.key for c in claims if not c.holds]
+def test_a_wrong_criterion_or_delta_shows_in_the_checks():
+    fits = least_squares.linear_fits(PAPER)
+    swapped = distances.check_distance_facts(
+        fits.w_star, fits.v_hat, n=2000, region=lambda w0, ws, vh: lemma.lemma_region(w0, vh, ws))
+    assert swapped.criterion_mismatches > 0
+    small = distances.check_distance_facts(
+        fits.w_star, fits.v_hat, n=2000,
+        delta_of=lambda ws, vh: 0.9 * distances.distance_w_star_to_bn_minima(ws, vh))
+    assert small.bound_slack < 0 and small.sharp_error > 0.1
+
+
+def test_lemma_regions_figure_has_titles_labels_and_legends():
+    fits = least_squares.linear_fits(PAPER)
+    fig = figures.lemma_regions_figure(fits.w_star, fits.v_hat)
+    assert len(fig.axes) == 2
+    for ax in fig.axes:
+        assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+        assert ax.get_legend() is not None
+    plt.close(fig)
 
 
 def test_part_3_difference_at_two_u_minus_v_is_minus_three_times_one_minus_cos():
     """What is true instead, proof of part 3: at W₀ = 2u − v, ⟨W₀, v⟩ − ⟨W₀, u⟩ = −3(1 − cos α)."""
-    import sympy as sp
-
     a = sp.symbols("alpha", positive=True)
     u, v = sp.Matrix([1, 0]), sp.Matrix([sp.cos(a), sp.sin(a)])
     w0 = 2 * u - v
@@ -147,17 +164,13 @@ def test_part_3_difference_at_two_u_minus_v_is_minus_three_times_one_minus_cos()
     assert sp.simplify(w0.dot(u) - (2 - sp.cos(a))) == 0
     for alpha in np.linspace(1e-3, np.pi, 7):  # the lemma fails there (LHS > RHS)
         uu, vv = np.array([1.0, 0.0]), np.array([np.cos(alpha), np.sin(alpha)])
-        assert distances.lemma_gap(2 * uu - vv, uu, vv) > 0
+        assert lemma.lemma_gap(2 * uu - vv, uu, vv) > 0
 
 
 def test_what_is_true_prose_has_the_corrected_constant_and_the_scope():
-    import json
-    from pathlib import Path
-
     nb = json.loads((Path(__file__).resolve().parents[1] / "book/what_is_true.ipynb")
                     .read_text())
     text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
-    assert "-2(1 - \\cos\\alpha)" not in text
     assert "-3(1 - \\cos\\alpha)" in text
     assert "sec-scope-table" in text and "no bias input" in text
 

@@ -2,17 +2,20 @@
 proposition against independent numerics."""
 
 import dataclasses
-import time
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import sympy as sp
 
-from bnpaper.core import autodiff, exact, geometry, least_squares, model
+from bnpaper.core import autodiff, bn_closed_form, exact, geometry, least_squares, model
 from bnpaper.core.data import LearningSet, make_learning_set
 from bnpaper.core.namespace import to_exact
 from bnpaper.paper import counterexample
 from bnpaper.paper.counterexample import counterexample_set
+from bnpaper.presentation.figures import general as figures
+from bnpaper.presentation.reports import general as reports
+from bnpaper.presentation.reports import minimizer as minimizer_reports
 from bnpaper.topics import general, minimizer
 
 from .helpers import central_difference, reference_bn_loss
@@ -41,15 +44,15 @@ def lstsq_slopes(data):
 def test_closed_form_loss_equals_the_model_bn_loss(seed):
     data = random_set(seed, m=5 + seed, d=2 + seed)
     w = np.random.default_rng(seed + 10).normal(size=(50, data.d))
-    np.testing.assert_allclose(general.bn_loss_closed_form(w, data), model.bn_loss(w, data),
+    np.testing.assert_allclose(bn_closed_form.bn_loss_closed_form(w, data), model.bn_loss(w, data),
                                rtol=1e-12)
-    np.testing.assert_allclose(general.bn_loss_closed_form(w[0], data),
+    np.testing.assert_allclose(bn_closed_form.bn_loss_closed_form(w[0], data),
                                reference_bn_loss(w[0], data.x, data.y), rtol=1e-12)
 
 
 def test_closed_form_loss_is_an_exact_identity_on_the_paper_set():
     w = exact.weight_symbols(2)
-    difference = model.bn_loss(w, PAPER) - general.bn_loss_closed_form(w, PAPER)
+    difference = model.bn_loss(w, PAPER) - bn_closed_form.bn_loss_closed_form(w, PAPER)
     assert sp.simplify(sp.sympify(difference)) == 0
 
 
@@ -58,14 +61,14 @@ def test_closed_form_gradient_matches_autodiff_and_finite_differences(seed):
     data = random_set(seed, m=8, d=3)
     grad = autodiff.gradient(model.bn_loss, data)
     for w in np.random.default_rng(seed).normal(size=(5, 3)):
-        closed = general.bn_gradient_closed_form(w, data)
+        closed = bn_closed_form.bn_gradient_closed_form(w, data)
         np.testing.assert_allclose(closed, grad(w), atol=1e-10)
         fd = central_difference(lambda v: reference_bn_loss(v, data.x, data.y), w)
         np.testing.assert_allclose(closed, fd, atol=1e-6)
 
 
 def test_closed_form_gradient_at_w_star_is_the_published_exact_value():
-    grad = general.bn_gradient_closed_form(to_exact((1, 3)), PAPER)
+    grad = bn_closed_form.bn_gradient_closed_form(to_exact((1, 3)), PAPER)
     expected = counterexample.bn_gradient_at(PAPER, (1, 3))
     assert all(sp.simplify(g - e) == 0 for g, e in zip(grad, expected, strict=True))
 
@@ -240,7 +243,7 @@ def test_bad_input_raises_clear_errors():
     with pytest.raises(ValueError, match="undefined everywhere"):
         least_squares.bn_minima(make_learning_set([[1.0, 2.0], [1.0, 2.0]], [0.0, 1.0]))
     with pytest.raises(ValueError, match="σ\\(w\\) = 0"):
-        general.bn_loss_closed_form(np.zeros(2), PAPER.numeric())
+        bn_closed_form.bn_loss_closed_form(np.zeros(2), PAPER.numeric())
     with pytest.raises(ValueError, match="a start is w = 0"):
         minimizer.minimize_bn_loss(PAPER.numeric().x[None], PAPER.numeric().y[None],
                                  np.zeros((1, 2, 2)))
@@ -251,34 +254,42 @@ def test_bad_input_raises_clear_errors():
         geometry.angle(np.zeros(2), np.ones(2))
 
 
-def test_claims_hold_and_are_fast():
-    start = time.perf_counter()
-    claims = general.claims()
-    assert time.perf_counter() - start < 5
-    assert claims and all(c.holds for c in claims), [c.key for c in claims if not c.holds]
-
-
 def test_scan_finds_one_local_minimum_at_v_hat_on_random_full_rank_sets():
     rng = np.random.default_rng(7)
     x, y = 1.0 + rng.normal(size=(15, 6, 2)), rng.normal(size=(15, 6))
-    assert general.scan_minima(x, y) == (15, 15)
+    assert general.scan_minima(x, y, least_squares.slopes(x, y)[1]) == (15, 15)
     with pytest.raises(ValueError, match="expected \\(S, M, 2\\)"):
-        general.scan_minima(x[..., :1], y)
+        general.scan_minima(x[..., :1], y, least_squares.slopes(x, y)[1])
+    with pytest.raises(ValueError, match="v_hat has shape"):
+        general.scan_minima(x, y, least_squares.slopes(x, y)[1][:3])
 
 
 def test_scan_rejects_a_wrong_v_hat():
-    """The scan compares with v̂ from least_squares.slopes: the slope without intercept fails it."""
+    """The scan finds the minimum off a direction that is not v̂, e.g. the slope W* without
+    intercept."""
     rng = np.random.default_rng(8)
     x, y = 1.0 + rng.normal(size=(10, 6, 2)), rng.normal(size=(10, 6)) + 2.0
     w_star, _ = least_squares.slopes(x, y)
-    angles = np.degrees(geometry.angle(w_star, least_squares.slopes(x, y)[1]))
-    assert np.all(angles > 0.1)  # so a v̂ replaced by W* would be found off the minimum
+    assert general.scan_minima(x, y, w_star) == (0, 10)
 
 
-def test_prop_w_star_vs_bn_says_minimum_not_optimum_and_first_order():
-    """λ < 0 gives a maximum: the chapter must say 'local minimum' (and 'flat to first order')."""
-    verdict = general.classify_w_star(general.example_sets()["negative multiple"])
-    assert verdict.kind == "maximum" and verdict.multiple < 0
+def test_example_rows_show_the_fits_and_the_verdict_of_each_set():
+    sets = general.example_sets()
+    rows = reports.example_rows({k: sets[k] for k in ("paper", "negative multiple")})
+    assert len(rows) == 2
+    assert rows[0].startswith("paper: y = ") and "W* = (1, 3), v̂ = (5, 3)" in rows[0]
+    assert rows[0].endswith("W* is not stationary")
+    assert rows[1].endswith("W* is a maximum, λ = -1")
+
+
+def test_loss_by_angle_figure_has_a_panel_per_set_with_titles_labels_and_a_legend():
+    sets = general.example_sets()
+    fig = figures.loss_by_angle_figure({"paper": sets["paper"], "neg": sets["negative multiple"]})
+    assert len(fig.axes) == 2 and fig.legends
+    assert "not a stationary point" in fig.axes[0].get_title()
+    assert "a maximum" in fig.axes[1].get_title()
+    assert all(ax.get_xlabel() for ax in fig.axes) and fig.axes[0].get_ylabel()
+    plt.close(fig)
 
 
 GOOD_AGREEMENT = minimizer.MinimaAgreement(8, 0.0, 0.0, 0.0)
@@ -292,12 +303,12 @@ def test_each_agreement_verdict_fails_on_its_own_check_alone(field, bad, column)
 
 
 def test_the_agreement_table_names_its_tolerances_and_says_whether_all_passed():
-    table, ok = minimizer.agreement_table({(2, 3): GOOD_AGREEMENT})
+    table, ok = minimizer_reports.agreement_table({(2, 3): GOOD_AGREEMENT})
     header, row = table.splitlines()
     assert "rel. gap < 1e-12" in header and "|grad| < 1e-4" in header
     assert row.split() == ["(2,", "3)", "8", "True", "True", "True"] and ok
     bad = dataclasses.replace(GOOD_AGREEMENT, max_grad=1.0)
-    table, ok = minimizer.agreement_table({(2, 3): GOOD_AGREEMENT, (5, 10): bad})
+    table, ok = minimizer_reports.agreement_table({(2, 3): GOOD_AGREEMENT, (5, 10): bad})
     assert not ok and table.splitlines()[2].split()[-1] == "False"
 
 

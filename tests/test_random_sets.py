@@ -1,15 +1,20 @@
 """Monte Carlo over random learning sets (chapter *How often, on random data*): the closed
 form against independent integration and simulation, and the sampler's stated distribution."""
 
+import json
 import re
+from pathlib import Path
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 from bnpaper.core import autodiff, geometry, least_squares, model
 from bnpaper.core.data import LearningSet
 from bnpaper.paper import lemma
-from bnpaper.topics import random_sets
+from bnpaper.presentation.figures import random_sets as figures
+from bnpaper.presentation.reports import random_sets as reports
+from bnpaper.topics import failure, random_sets
 
 
 def share_by_angular_integration(alpha, n=400_000):
@@ -25,13 +30,13 @@ def share_by_angular_integration(alpha, n=400_000):
 
 @pytest.mark.parametrize("alpha", [1e-3, 0.3, 1.0, 2.0, 3.0, np.pi - 1e-3])
 def test_closed_form_share_equals_angular_integration_in_the_plane(alpha):
-    assert random_sets.failure_fraction(alpha) == pytest.approx(
+    assert random_sets.closed_form_share(alpha) == pytest.approx(
         share_by_angular_integration(alpha), abs=1e-4)
 
 
 def test_share_is_zero_when_w_star_lies_on_the_bn_ray_and_above_one_half_otherwise():
-    assert random_sets.failure_fraction(0.0) == 0
-    assert np.all(random_sets.failure_fraction(np.linspace(1e-6, np.pi, 50)) > 0.5)
+    assert random_sets.closed_form_share(0.0) == 0
+    assert np.all(random_sets.closed_form_share(np.linspace(1e-6, np.pi, 50)) > 0.5)
 
 
 def assert_share_matches_the_closed_form(w0, w_star, v_hat):
@@ -40,7 +45,7 @@ def assert_share_matches_the_closed_form(w0, w_star, v_hat):
     check = lemma.check_lemma(w0, w_star, v_hat)
     covered = w0 @ w_star > 0
     k, n = np.sum(covered & (check.lhs > check.rhs)), np.sum(covered)
-    p = random_sets.failure_fraction(geometry.angle(w_star, v_hat))
+    p = random_sets.closed_form_share(geometry.angle(w_star, v_hat))
     assert abs(k - n * p) / np.sqrt(n * p * (1 - p)) < 4
 
 
@@ -55,17 +60,18 @@ def test_monte_carlo_share_matches_the_closed_form_in_every_dimension(d):
 def test_pooled_z_is_small_for_the_right_formula_and_large_for_a_wrong_one():
     cell = random_sets.analyse_cell(3, 10, 200, 2000, seed=1)
     assert abs(random_sets.pooled_z(cell)) < 4
-    wrong = random_sets.Cell(cell.d, cell.m, cell.alpha / 2, cell.rho,
-                             cell.covered, cell.fails, cell.excess)
+    wrong = random_sets.SizeCell(cell.d, cell.m, cell.alpha / 2, cell.rho,
+                                 cell.covered, cell.fails, cell.excess)
     assert abs(random_sets.pooled_z(wrong)) > 10
+    assert abs(random_sets.pooled_z(cell, lambda a: random_sets.closed_form_share(a / 2))) > 10
 
 
-def test_wilson_interval_matches_the_textbook_value():
-    lo, hi = random_sets.wilson_interval(5, 10)
-    assert (float(lo), float(hi)) == pytest.approx((0.2366, 0.7634), abs=1e-4)
-    lo, hi = random_sets.wilson_interval(0, 20)
-    assert float(lo) == pytest.approx(0, abs=1e-12) and float(hi) == pytest.approx(0.1611,
-                                                                                  abs=1e-4)
+def test_the_closed_form_is_the_failure_chapters_among_the_admissible():
+    """Until the closed form moves to the core, this topic's copy must equal the failure
+    chapter's fraction_from_angle(α, "admissible")."""
+    alpha = np.linspace(0, np.pi, 101)
+    np.testing.assert_array_equal(random_sets.closed_form_share(alpha),
+                                  failure.fraction_from_angle(alpha, "admissible"))
 
 
 def test_sampler_is_seeded_and_follows_the_stated_distribution():
@@ -150,7 +156,7 @@ def test_sweep_includes_m_le_d_and_summaries_have_fixed_formats():
     assert under == [(3, 3), (5, 3), (5, 5)] and len(over) == 9
     cells = random_sets.sweep(ds=(2, 3), ms=(3, 10), n_sets=20, n_init=100, seed=0)
     assert [(c.d, c.m) for c in cells] == [(2, 3), (2, 10), (3, 10), (3, 3)]
-    table = random_sets.summary_markdown(cells)
+    table = reports.summary_markdown(cells)
     assert table.count("\n") == 2 + len(cells)
     assert "| (2, 3) | M ≥ d + 1 | 20 | 0 |" in table
     assert "| (3, 3) | M ≤ d | 20 | 20 | all < 1e-07 | not a ray | 0 of " in table
@@ -169,15 +175,7 @@ def test_invalid_sizes_and_angles_raise():
     with pytest.raises(ValueError, match="d = 2.5"):
         random_sets.sample_sets(3, 5, 2.5, seed=0)
     with pytest.raises(ValueError, match="0 ≤ α ≤ π"):
-        random_sets.failure_fraction(-0.1)
-    with pytest.raises(ValueError, match="0 ≤ k ≤ n"):
-        random_sets.wilson_interval(5, 3)
-
-
-def test_claims_hold_with_evidence():
-    claims = random_sets.claims()
-    assert claims and all(c.holds for c in claims), [c.key for c in claims if not c.holds]
-    assert all(c.evidence is not None for c in claims)
+        random_sets.closed_form_share(-0.1)
 
 
 def test_violations_are_at_most_four_sin_half_alpha_times_the_squared_norm():
@@ -204,13 +202,36 @@ def test_share_holds_for_any_rotation_invariant_law_not_only_gaussian(d):
 
 
 def test_random_chapter_proof_uses_the_uniform_direction_and_includes_m_le_d():
-    import json
-    from pathlib import Path
-
     nb = json.loads((Path(__file__).resolve().parents[1] / "book/random_learning_sets.ipynb")
                     .read_text())
     text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
     assert "*The direction is uniform.*" in text and "The case $\\alpha = \\pi$" in text
     assert "need not be unique" in text  # said only to reject it as the reason
     assert "the conclusion reverses" in text.lower() or "conclusion reverses" in text
-    assert "every learning set outside" not in text
+
+
+def test_random_bias_sets_make_w_star_a_bn_minimum_and_dropping_the_bias_breaks_it():
+    x, y = random_sets.sample_sets(40, 7, 2, seed=3)
+    check = random_sets.random_bias_check(x, y, n_init=400, seed=3)
+    assert check.n_sets == 40 and check.max_rho < 1e-9
+    assert check.fails == 0 and check.covered > 0
+    assert check.sets_failing_without_bias == check.n_sets
+    with pytest.raises(ValueError, match="M ≥ d \\+ 2"):
+        random_sets.random_bias_check(*random_sets.sample_sets(5, 3, 2, seed=0))
+
+
+def test_random_bias_check_uses_the_steps_it_is_given():
+    x, y = random_sets.sample_sets(10, 7, 2, seed=3)
+    far = random_sets.Steps(distance_sq=lambda w0, xc, yc: np.sum(w0 * w0, axis=-1) * 2)
+    assert random_sets.random_bias_check(x, y, n_init=100, steps=far).fails > 0
+
+
+def test_figures_have_titles_labels_and_legends():
+    cells = random_sets.sweep(ds=(2, 3), ms=(3, 10), n_sets=20, n_init=100, seed=0)
+    for fig in (figures.angle_figure(cells), figures.fraction_figure(cells)):
+        for ax in fig.axes:
+            assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+            assert ax.get_legend() is not None
+        plt.close(fig)
+    assert len(figures.angle_figure(cells).axes[0].get_xticklabels()) == 3  # M ≥ d + 1 only
+    plt.close("all")

@@ -10,11 +10,12 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from bnpaper.core import autodiff, least_squares, model
+from bnpaper.core import autodiff, bn_closed_form, least_squares, model
 from bnpaper.core.data import LearningSet, make_learning_set
 from bnpaper.paper import lemma
 from bnpaper.paper.counterexample import counterexample_set
-from bnpaper.topics import general, scope
+from bnpaper.presentation.reports import scope as reports
+from bnpaper.topics import scope
 
 BOOK = Path(__file__).resolve().parents[1] / "book"
 
@@ -30,7 +31,7 @@ def random_data(seed, m, d, bias=False):
 
 def violations(data, w_star, n=4000, seed=0):
     """Random admissible W₀ violating the lemma, with the BN minima from scope."""
-    return scope.lemma_failures(data, w_star, n, seed)[1]
+    return scope.lemma_failures(scope.minima_geometry(data), w_star, n, seed)[1]
 
 
 # --------------------------------------------------------------------------- the identity
@@ -93,7 +94,7 @@ def test_paper_set_with_bias_has_exact_w_star_and_zero_gradient():
     w_star = least_squares.least_norm_standard_optimum(data)
     assert list(w_star) == [5, 3, -6]
     assert scope.exact_bn_gradient(data, w_star) == [0, 0, 0]
-    assert scope.bn_verdict(data, w_star).kind == "minimum"
+    assert scope.bn_verdict(scope.minima_geometry(data), w_star).kind == "minimum"
 
 
 # --------------------------------------------------------------------------- M ≤ d
@@ -107,7 +108,7 @@ def test_every_interpolant_is_a_bn_minimum_when_m_le_d(m, d):
     for w0 in rng.normal(size=(5, d)):
         w_star = w0 + pinv @ (data.y - data.x @ w0)  # the minimizer of C closest to W₀
         np.testing.assert_allclose(data.x @ w_star, data.y, atol=1e-10)
-        grad = general.bn_gradient_closed_form(w_star, data)
+        grad = bn_closed_form.bn_gradient_closed_form(w_star, data)
         assert np.linalg.norm(grad) * np.linalg.norm(w_star) < 1e-9
         assert violations(data, w_star, n=1000) == 0
 
@@ -129,7 +130,7 @@ def test_distance_to_ray_plus_null_space_matches_brute_force(seed):
     v = np.array([*least_squares.linear_fits(LearningSet(data.x[:, :2], data.y)).v_hat, 0.0])
     rng = np.random.default_rng(seed)
     w0 = rng.normal(size=(50, 3)) * 3
-    formula = scope.distance_sq_to_bn_minima(w0, data)
+    formula = scope.distance_sq_to_bn_minima(w0, scope.minima_geometry(data))
     t = np.linspace(1e-6, 20, 4001)
     for p, f in zip(w0, formula, strict=True):
         # the bias coordinate is free: the distance is the one to the ray in (w₁, w₂)
@@ -141,9 +142,10 @@ def test_distance_to_ray_plus_null_space_matches_brute_force(seed):
 def test_exact_distance_matches_float_distance():
     data = scope.with_bias(counterexample_set())
     w0 = np.array([[1, 2, 3], [-1, 4, 0]], dtype=object)
-    exact_d = scope.distance_sq_to_bn_minima(w0, data)
+    geometry = scope.minima_geometry(data)
+    exact_d = scope.distance_sq_to_bn_minima(w0, geometry)
     np.testing.assert_allclose([float(e) for e in exact_d],
-                               scope.distance_sq_to_bn_minima(w0.astype(float), data))
+                               scope.distance_sq_to_bn_minima(w0.astype(float), geometry))
 
 
 def test_rank_one_every_point_is_a_flat_stationary_point():
@@ -151,10 +153,28 @@ def test_rank_one_every_point_is_a_flat_stationary_point():
     grad = autodiff.gradient(model.bn_loss, data)
     for w in np.random.default_rng(0).normal(size=(10, 2)):
         assert np.linalg.norm(grad(w)) < 1e-9
-    assert scope.distance_sq_to_bn_minima(np.ones(2), data) == 0
+    assert scope.distance_sq_to_bn_minima(np.ones(2), scope.minima_geometry(data)) == 0
 
 
 # --------------------------------------------------------------------------- the table
+
+
+def test_minima_geometry_centres_the_exact_set_once_for_the_verdict_and_the_distances():
+    geometry = scope.minima_geometry(counterexample_set().numeric())
+    assert geometry.data.x.dtype == object and geometry.rank == 2 and not geometry.flat
+    assert list(geometry.pinv * geometry.yc) == [5, 3]  # v̂
+    assert list(geometry.xc.T * sp.ones(3, 1)) == [0, 0]  # centred
+    flat = scope.minima_geometry(scope.scope_examples()["rank Xc = 1 < d"][1])
+    assert flat.rank == 1 and flat.flat
+
+
+def test_scope_row_uses_the_steps_it_is_given():
+    data = counterexample_set()
+    row = scope.scope_row("r", "e", data, n=200,
+                          verdict=lambda geometry, w: scope.BNVerdict("minimum", 1),
+                          distance_sq=lambda w0, geometry: 0 * np.sum(np.asarray(w0), -1))
+    assert row.verdict.kind == "minimum" and row.lhs_at_w_star == 0 and row.n_fail == 0
+    assert not row.consistent  # the exact gradient at W* is not zero
 
 
 def test_scope_table_rows_agree_with_the_criterion():
@@ -176,7 +196,7 @@ def test_paper_row_lhs_at_w_star_is_72_over_17():
 
 
 def test_scope_table_header_cells_all_have_text():
-    header = scope.scope_markdown(scope.scope_rows(n=100)).splitlines()[0]
+    header = reports.scope_markdown(scope.scope_rows(n=100)).splitlines()[0]
     cells = header.strip("|").split("|")
     # accessibility: every header cell has words, not only math (which may read as empty)
     assert all(re.search(r"[A-Za-z]", re.sub(r"\$[^$]*\$", "", c)) for c in cells)
@@ -184,7 +204,7 @@ def test_scope_table_header_cells_all_have_text():
 
 def test_bn_verdict_rejects_w_with_zero_sigma():
     with pytest.raises(ValueError, match="σ"):
-        scope.bn_verdict(scope.with_bias(counterexample_set()), [0, 0, 1])
+        scope.bn_verdict(scope.minima_geometry(scope.with_bias(counterexample_set())), [0, 0, 1])
 
 
 # --------------------------------------------------------------------------- the arrow
@@ -203,11 +223,6 @@ def test_descent_direction_at_w_star_points_to_the_ray_of_minima():
 # --------------------------------------------------------------------------- claims
 
 
-def test_scope_claims_hold_with_evidence():
-    claims = scope.claims()
-    assert claims and all(c.holds and c.evidence is not None for c in claims)
-
-
 def markdown(name):
     cells = json.loads((BOOK / f"{name}.ipynb").read_text())["cells"]
     return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
@@ -215,9 +230,6 @@ def markdown(name):
 
 def test_general_chapter_states_hypotheses_not_measure_zero_everywhere():
     text = markdown("general_linear_neuron")
-    assert "every learning set outside these exceptions" not in text
-    assert "local optimum of $\\hat C$, and Lemma 4.5 survives" not in text
-    assert "flat to\nsecond order" not in text and "flat to second order" not in text
     assert "flat to first order" in text
     for label in ("prop-lemma-criterion", "prop-mean-residual", "prop-bias-neuron",
                   "prop-underdetermined", "sec-scope-table"):
@@ -226,17 +238,8 @@ def test_general_chapter_states_hypotheses_not_measure_zero_everywhere():
 
 def test_counterexample_caption_and_intro_state_direction_hypothesis_and_scope():
     caption = markdown("counterexample")
-    assert "points away from $W^*$" not in caption
     assert "towards the ray of\nminima" in caption and "sec-scope-table" in caption
     intro = markdown("intro")
     assert "starting from any $W_0$\nwith $\\langle W_0, W^*\\rangle > 0$" in intro
     assert "## How to cite" in intro and "{cite:t}`dannemann2025`" in intro
     assert "version 0.1.0" in intro and "CITATION.cff" in intro
-
-
-def test_random_bias_sets_make_w_star_a_bn_minimum_and_dropping_the_bias_breaks_it():
-    check = scope.random_bias_check(n_sets=40, m=7, d=2, n_init=400, seed=3)
-    assert check.max_rho < 1e-9 and check.fails == 0 and check.covered > 0
-    assert check.sets_failing_without_bias == check.n_sets
-    with pytest.raises(ValueError, match="M ≥ d \\+ 2"):
-        scope.random_bias_check(m=3, d=2)
