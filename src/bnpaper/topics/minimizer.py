@@ -30,7 +30,7 @@ ARMIJO = 1e-4
 def _newton_runs(steps: int) -> Any:
     """A jit-compiled map (W, X, Y) ↦ (end points, Ĉ, ‖∇Ĉ‖), vectorized over learning sets.
 
-    Each run minimizes :func:`bnpaper.model.bn_loss` (JAX autodiff gradient and Hessian, no
+    Each run minimizes :func:`bnpaper.core.model.bn_loss` (JAX autodiff gradient and Hessian, no
     closed form) on the unit sphere, which loses nothing since Ĉ(cw) = Ĉ(w): per step it
     tries a Newton step (tangent Hessian shifted to be positive definite) and −∇Ĉ, with
     backtracking, and keeps the lowest loss that passes the Armijo test.
