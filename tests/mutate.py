@@ -1,10 +1,11 @@
 """Mutation testing of the core modules with mutmut (``make mutate``; not part of ``make test``).
 
 mutmut changes one thing at a time in the core's ``namespace``, ``model``, ``data`` and
-``exact`` and the paper's ``lemma`` and ``counterexample`` (a flipped comparison, a changed constant, a dropped
-argument …) and runs the tests that cover the changed function; a mutant that no test
-notices "survives". The run happens in a temporary copy of the repository (mutmut writes
-its ``mutants/`` tree and its configuration there, never into the checkout). Prints the
+``exact`` and the paper's ``lemma`` and ``counterexample`` (a flipped comparison, a
+changed constant, a dropped argument …) and runs the tests that cover the changed
+function; a mutant that no test notices "survives". The run happens in a temporary copy
+of the repository (mutmut writes its ``mutants/`` tree and its configuration there, never
+into the checkout). Prints the
 score; survivors and the reason each is acceptable are in ``tests/MUTATION.md``.
 
     python tests/mutate.py [--max-children N] [--keep DIR]

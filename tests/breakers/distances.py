@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from bnpaper.claims import distances as module
 from bnpaper.core.namespace import to_exact
+from bnpaper.paper import lemma
 from bnpaper.topics import distances
 
 from . import Breaker
@@ -28,7 +29,7 @@ BREAKERS = [
             "a point with ⟨W₀, v̂⟩ < 0, outside the lemma's premise: the distance to the ray "
             "is ‖W₀‖², more than the distance to the line"),
     Breaker(MODULE, "book-true-1", "angle criterion agrees with the lemma",
-            _with(region=lambda w0, ws, vh: distances.lemma_region(w0, vh, ws)),
+            _with(region=lambda w0, ws, vh: lemma.lemma_region(w0, vh, ws)),
             "the angle criterion with u and v swapped"),
     Breaker(MODULE, "book-true-2", "bound holds at random W₀", _delta_times(0.9),
             "δ = dist(W*, Ŵ) 10 % too small: the bound fails near the sharp half-line"),

@@ -28,7 +28,7 @@ class Inputs:
     """v̂, the direction of its BN minima (exact)."""
     points: np.ndarray
     """Exact W₀ with ⟨W₀, v̂⟩ > 0, where the corrected lemma is checked for equality."""
-    region: Callable[[Any, Any, Any], Any] = distances.lemma_region
+    region: Callable[[Any, Any, Any], Any] = lemma.lemma_region
     """The angle criterion: where the lemma holds or fails."""
     delta_of: Callable[[Any, Any], Any] = distances.distance_w_star_to_bn_minima
     """δ = dist(W*, Ŵ)."""

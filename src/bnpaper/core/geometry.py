@@ -110,7 +110,18 @@ def plane_angle(w_star: Any, v: Any) -> Any:
     return atan2(abs(cross), ws @ vv, exact_input)
 
 
-def unit(a: np.ndarray, exact_input: bool) -> np.ndarray:
-    """a/‖a‖ (exact, radicals simplified, for exact input)."""
-    norm = sp.sqrt(a @ a) if exact_input else np.linalg.norm(a)
-    return np.array([sp.radsimp(c / norm) for c in a], dtype=object) if exact_input else a / norm
+def unit(a: Any, name: str = "a") -> np.ndarray:
+    """a/‖a‖, shape (d,): exact (radicals simplified) for exact input, else float64.
+
+    Raises ValueError for the zero vector, which has no direction (``name`` says which).
+    """
+    if is_exact(a):
+        a = to_exact(a)
+        if all(c == 0 for c in a):
+            raise ValueError(f"{name} is the zero vector; expected a direction ≠ 0")
+        norm = sp.sqrt(a @ a)
+        return np.array([sp.radsimp(c / norm) for c in a], dtype=object)
+    a = checks.finite_array(a, name)
+    if not np.any(a):
+        raise ValueError(f"{name} is the zero vector; expected a direction ≠ 0")
+    return a / np.linalg.norm(a)

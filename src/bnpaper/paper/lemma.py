@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from bnpaper.core import checks
+from bnpaper.core import checks, geometry
 from bnpaper.core.namespace import SYMPY, convert, namespace_of
 
 
@@ -109,3 +109,34 @@ class LemmaCheck:
 def check_lemma(w0: Any, w_star: Any, bn_minima_direction: Any) -> LemmaCheck:
     """Both sides of Lemma 4.5 at W₀ when the BN optima are the ray t·v, t > 0 (v given)."""
     return LemmaCheck(distance_sq_to_ray(w0, bn_minima_direction), lemma_rhs(w0, w_star))
+
+
+def lemma_gap(w0: Any, w_star: Any, v_hat: Any) -> Any:
+    """LHS − RHS of Lemma 4.5 = ⟨W₀, u⟩² − max(⟨W₀, v⟩, 0)², u, v the unit W*, v̂.
+
+    LHS = ‖W₀ − Ŵ*‖² (distance to the ray t·v̂), RHS the lemma's bound. w0: (..., d).
+    """
+    xp = namespace_of(w0)
+    w0, ws, vh = (convert(a, xp) for a in (w0, w_star, v_hat))
+    for name, a in (("W*", ws), ("v̂", vh)):
+        if np.all(np.asarray(a) == 0):
+            raise ValueError(f"{name} is the zero vector; expected a direction ≠ 0")
+    pu, pv = xp.sum(w0 * ws, axis=-1), xp.sum(w0 * vh, axis=-1)
+    return pu**2 / xp.sum(ws * ws) - xp.maximum(pv, 0) ** 2 / xp.sum(vh * vh)
+
+
+LEMMA_REGIONS = ("not covered", "holds", "fails")
+"""Codes of :func:`lemma_region`: ⟨W₀, W*⟩ ≤ 0, the inequality holds, it fails."""
+
+
+def lemma_region(w0: Any, w_star: Any, v_hat: Any) -> np.ndarray:
+    """0, 1, 2 = not covered / holds / fails, by the angle criterion of the proposition.
+
+    Among ⟨W₀, W*⟩ > 0 the lemma holds iff ⟨W₀, v − u⟩ ≥ 0, i.e. W₀ is at least as close
+    in angle to the BN minima as to W*. w0: (..., d) float → int array (...).
+    """
+    w0 = np.asarray(w0, dtype=float)
+    u = geometry.unit(np.asarray(w_star, dtype=float), "W*")
+    v = geometry.unit(np.asarray(v_hat, dtype=float), "v̂")
+    covered = w0 @ u > 0
+    return np.where(covered, np.where(w0 @ (v - u) >= 0, 1, 2), 0)

@@ -19,46 +19,7 @@ from typing import Any
 import numpy as np
 
 from bnpaper.core import geometry
-from bnpaper.core.namespace import convert, namespace_of
 from bnpaper.paper import lemma
-
-
-def _direction(a: Any, name: str) -> np.ndarray:
-    """a/‖a‖ as floats (:func:`bnpaper.core.geometry.unit`); raises for the zero vector (no
-    direction, no ray)."""
-    a = np.asarray(a, dtype=float)
-    if not np.any(a):
-        raise ValueError(f"{name} is the zero vector; expected a direction ≠ 0")
-    return geometry.unit(a, False)
-
-
-def lemma_gap(w0: Any, w_star: Any, v_hat: Any) -> Any:
-    """LHS − RHS of Lemma 4.5 = ⟨W₀, u⟩² − max(⟨W₀, v⟩, 0)², u, v the unit W*, v̂.
-
-    LHS = ‖W₀ − Ŵ*‖² (distance to the ray t·v̂), RHS the lemma's bound. w0: (..., d).
-    """
-    xp = namespace_of(w0)
-    w0, ws, vh = (convert(a, xp) for a in (w0, w_star, v_hat))
-    for name, a in (("W*", ws), ("v̂", vh)):
-        if np.all(np.asarray(a) == 0):
-            raise ValueError(f"{name} is the zero vector; expected a direction ≠ 0")
-    pu, pv = xp.sum(w0 * ws, axis=-1), xp.sum(w0 * vh, axis=-1)
-    return pu**2 / xp.sum(ws * ws) - xp.maximum(pv, 0) ** 2 / xp.sum(vh * vh)
-
-
-LEMMA_REGIONS = ("not covered", "holds", "fails")
-"""Codes of :func:`lemma_region`: ⟨W₀, W*⟩ ≤ 0, the inequality holds, it fails."""
-
-
-def lemma_region(w0: Any, w_star: Any, v_hat: Any) -> np.ndarray:
-    """0, 1, 2 = not covered / holds / fails, by the angle criterion of the proposition.
-
-    Among ⟨W₀, W*⟩ > 0 the lemma holds iff ⟨W₀, v − u⟩ ≥ 0, i.e. W₀ is at least as close
-    in angle to the BN minima as to W*. w0: (..., d) float → int array (...).
-    """
-    w0, u, v = np.asarray(w0, dtype=float), _direction(w_star, "W*"), _direction(v_hat, "v̂")
-    covered = w0 @ u > 0
-    return np.where(covered, np.where(w0 @ (v - u) >= 0, 1, 2), 0)
 
 
 def distance_w_star_to_bn_minima(w_star: Any, v_hat: Any) -> Any:
@@ -70,7 +31,7 @@ def distance_w_star_to_bn_minima(w_star: Any, v_hat: Any) -> Any:
 def bn_optimum_closer(w0: Any, w_star: Any, v_hat: Any) -> np.ndarray:
     """Whether dist(W₀, Ŵ) < ‖W₀ − W*‖: max(⟨W₀, v⟩, 0)² > 2⟨W₀, W*⟩ − ‖W*‖²."""
     w0 = np.asarray(w0, dtype=float)
-    ws, v = np.asarray(w_star, dtype=float), _direction(v_hat, "v̂")
+    ws, v = np.asarray(w_star, dtype=float), geometry.unit(np.asarray(v_hat, dtype=float), "v̂")
     return np.maximum(w0 @ v, 0) ** 2 > 2 * (w0 @ ws) - ws @ ws
 
 
@@ -83,7 +44,7 @@ def brute_force_distance_sq(w0: Any, v_hat: Any, t_max: float = 50.0,
     closest point has t ≤ t_max.
     """
     w0 = np.atleast_2d(np.asarray(w0, dtype=float))
-    v = _direction(v_hat, "v̂")
+    v = geometry.unit(np.asarray(v_hat, dtype=float), "v̂")
     ray = np.linspace(0.0, t_max, n)[:, None] * v  # (n, d) points of the closed ray
     return np.array([np.min(np.sum((p - ray) ** 2, axis=-1)) for p in w0])
 
@@ -125,7 +86,8 @@ class DistanceChecks:
 
 
 def check_distance_facts(w_star: Any, v_hat: Any, n: int = 20_000, n_brute: int = 100,
-                         seed: int = 0, *, region: Callable[[Any, Any, Any], Any] = lemma_region,
+                         seed: int = 0, *,
+                         region: Callable[[Any, Any, Any], Any] = lemma.lemma_region,
                          delta_of: Callable[[Any, Any], Any] = distance_w_star_to_bn_minima
                          ) -> DistanceChecks:
     """Check each part of the proposition of *What is true instead* at random W₀.

@@ -24,7 +24,6 @@ import sympy as sp
 from bnpaper.core import checks, geometry
 from bnpaper.core.statistics import CONFIDENCE, wilson_interval
 from bnpaper.paper import lemma
-from bnpaper.topics import distances
 
 Among = Literal["all", "admissible"]
 
@@ -84,7 +83,7 @@ def bisector(w_star: Any, v: Any) -> np.ndarray:
     if cross == 0 and ws @ vv < 0:
         raise ValueError("v points against W* (α = π): u + v̂ = 0, so the bisector of u and v̂ "
                          "is undefined; the lemma fails on the whole half-plane ⟨W₀, W*⟩ > 0")
-    return geometry.unit(ws, exact_input) + geometry.unit(vv, exact_input)
+    return geometry.unit(ws) + geometry.unit(vv)
 
 
 def wedge_edges(w_star: Any, v: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -97,7 +96,7 @@ def wedge_edges(w_star: Any, v: Any) -> tuple[np.ndarray, np.ndarray]:
     open half-plane ⟨W₀, W*⟩ > 0. Raises when α = 0 (no wedge).
     """
     ws, vv, exact_input = geometry.plane_pair(w_star, v)
-    u = geometry.unit(ws, exact_input)
+    u = geometry.unit(ws)
     normal = np.array([-u[1], u[0]], dtype=u.dtype)
     cross = ws[0] * vv[1] - ws[1] * vv[0]
     if cross < 0:
@@ -158,13 +157,13 @@ def failure_fraction(w_star: Any, v: Any, among: Among = "all") -> Any:
 def fails_closed_form(w0: Any, w_star: Any, v: Any) -> np.ndarray:
     """The closed-form test ⟨W₀, W*⟩ > 0 and ⟨W₀, v/‖v‖ − W*/‖W*‖⟩ < 0. w0: (..., 2) → (...).
 
-    The angle criterion of :func:`bnpaper.topics.distances.lemma_region` (any d), checked
+    The angle criterion of :func:`bnpaper.topics.lemma.lemma_region` (any d), checked
     for d = 2.
     """
     ws, vv, _ = geometry.plane_pair(np.asarray(w_star, dtype=float), np.asarray(v, dtype=float))
     checks.check_weights_shape(w0, 2, "W0")
     w0 = checks.finite_array(w0, "W0")
-    return distances.lemma_region(w0, ws, vv) == distances.LEMMA_REGIONS.index("fails")
+    return lemma.lemma_region(w0, ws, vv) == lemma.LEMMA_REGIONS.index("fails")
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,12 @@ from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
 from bnpaper.core import geometry
+from bnpaper.paper import lemma
 from bnpaper.presentation import plots
 from bnpaper.topics import distances
 
 REGION_COLOURS = ("#DDDDDD", plots.OKABE_ITO["blue"], plots.OKABE_ITO["vermillion"])
-"""Colours of :data:`bnpaper.topics.distances.LEMMA_REGIONS`: not covered, holds, fails."""
+"""Colours of :data:`bnpaper.topics.lemma.LEMMA_REGIONS`: not covered, holds, fails."""
 
 
 def lemma_regions_figure(w_star: Any, v_hat: Any, lim: float = 4.0) -> Any:
@@ -25,7 +26,7 @@ def lemma_regions_figure(w_star: Any, v_hat: Any, lim: float = 4.0) -> Any:
     ws, vh = np.asarray(w_star, dtype=float), np.asarray(v_hat, dtype=float)
     w1, w2, grid = geometry.weight_grid(lim, 400)
     fig, (left, right) = plt.subplots(1, 2, figsize=(10.5, 5.4))
-    left.pcolormesh(w1, w2, distances.lemma_region(grid, ws, vh),
+    left.pcolormesh(w1, w2, lemma.lemma_region(grid, ws, vh),
                     cmap=ListedColormap(REGION_COLOURS), vmin=-0.5, vmax=2.5, shading="auto")
     closer = distances.bn_optimum_closer(grid, ws, vh).astype(int)
     colours = (plots.OKABE_ITO["purple"], plots.OKABE_ITO["sky"])
@@ -46,7 +47,7 @@ def lemma_regions_figure(w_star: Any, v_hat: Any, lim: float = 4.0) -> Any:
                        label=r"$\langle W_0, v - u\rangle = 0$" if sign == 1 else None)
     patches = [Patch(color=c, label=f"lemma {name}" if name != "not covered" else
                      r"not covered ($\langle W_0, W^*\rangle \leq 0$)")
-               for c, name in zip(REGION_COLOURS, distances.LEMMA_REGIONS, strict=True)]
+               for c, name in zip(REGION_COLOURS, lemma.LEMMA_REGIONS, strict=True)]
     left.legend(handles=[*patches, *left.get_legend_handles_labels()[0]], loc="upper center",
                 bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=8)
     left.set_title("Lemma 4.5 at each initialization $W_0$")
