@@ -20,7 +20,7 @@ from bnpaper.core import checks
 @cache
 def jax_x64() -> Any:
     """The ``jax`` module with 64-bit floats enabled (must happen before any array exists)."""
-    import jax
+    import jax  # heavy (seconds): only the chapters and tests that differentiate need it
 
     jax.config.update("jax_enable_x64", True)
     jax.config.update("jax_platforms", "cpu")

@@ -62,7 +62,7 @@ def is_exact(a: Any) -> bool:
 def namespace_of(w: Any) -> Any:
     """The namespace for weights ``w``: SYMPY, jax.numpy or numpy (see the module docstring)."""
     if is_jax(w):
-        import jax.numpy as jnp
+        import jax.numpy as jnp  # JAX is heavy; w is a JAX array, so it is loaded already
 
         return jnp
     if is_exact(w):
