@@ -17,7 +17,7 @@ from bnpaper.presentation import plots
 from bnpaper.topics import distances
 
 REGION_COLOURS = ("#DDDDDD", plots.OKABE_ITO["blue"], plots.OKABE_ITO["vermillion"])
-"""Colours of :data:`bnpaper.topics.lemma.LEMMA_REGIONS`: not covered, holds, fails."""
+"""Colours of :data:`bnpaper.paper.lemma.LEMMA_REGIONS`: not covered, holds, fails."""
 
 
 def lemma_regions_figure(w_star: Any, v_hat: Any, lim: float = 4.0) -> Any:
