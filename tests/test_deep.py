@@ -217,6 +217,16 @@ def test_bad_architectures_raise_clear_errors(kwargs, match):
         deep.Architecture(**kwargs)
 
 
+def test_the_flat_parameter_vector_holds_the_hidden_weights_then_v_then_b():
+    arch = deep.Architecture(2, 3, 2, "tanh")
+    assert arch.n_hidden == 3 * 2 + 3 * 3 and arch.n_params == arch.n_hidden + 3 + 1
+    w = np.arange(float(arch.n_params))
+    mats, v, b = arch.unpack(w)
+    np.testing.assert_array_equal(np.concatenate([m.ravel() for m in mats]), w[:arch.n_hidden])
+    np.testing.assert_array_equal(v, w[arch.n_hidden:-1])
+    assert b == w[-1]
+
+
 def test_bn_network_rejects_a_batch_of_one_sample(regression):
     arch = deep.Architecture(2, 4, 2, "relu")
     w = random_w(arch)

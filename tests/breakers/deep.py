@@ -9,6 +9,7 @@ from dataclasses import replace
 import numpy as np
 
 from bnpaper.claims import deep as module
+from bnpaper.core.data import LearningSet
 from bnpaper.topics.deep import analysis
 
 from . import Breaker
@@ -42,7 +43,7 @@ def _centred_inputs():
     # perturbed data: inputs of mean 0, so the least-squares intercept is mean(ȳ)
     data = module.default_inputs().data
     return replace(module.default_inputs(),
-                   data=type(data)(data.x - data.x.mean(axis=0), data.y))
+                   data=LearningSet(data.x - data.x.mean(axis=0), data.y))
 
 
 def _no_refit(w, arch, data):
