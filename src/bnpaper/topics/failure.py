@@ -157,7 +157,7 @@ def failure_fraction(w_star: Any, v: Any, among: Among = "all") -> Any:
 def fails_closed_form(w0: Any, w_star: Any, v: Any) -> np.ndarray:
     """The closed-form test ⟨W₀, W*⟩ > 0 and ⟨W₀, v/‖v‖ − W*/‖W*‖⟩ < 0. w0: (..., 2) → (...).
 
-    The angle criterion of :func:`bnpaper.topics.lemma.lemma_region` (any d), checked
+    The angle criterion of :func:`bnpaper.paper.lemma.lemma_region` (any d), checked
     for d = 2.
     """
     ws, vv, _ = geometry.plane_pair(np.asarray(w_star, dtype=float), np.asarray(v, dtype=float))
