@@ -38,7 +38,10 @@
     var s = Number(v.toPrecision(digits || 4)).toString();
     return s.replace("e+", "e").replace(/-/g, "\u2212");
   }
-  function fmtVec(v) { return "(" + fmt(v[0]) + ", " + fmt(v[1]) + ")"; }
+  function fmtVec(v) { // components below 1e-12 of the vector's length are rounding: shown as 0
+    var n = Math.hypot(v[0], v[1]), c = function (t) { return Math.abs(t) <= TOL * n ? "0" : fmt(t); };
+    return "(" + c(v[0]) + ", " + c(v[1]) + ")";
+  }
   function decimal(v, places) { // W0 after a drag or a key: a short decimal
     var s = v.toFixed(places);
     if (s.indexOf(".") >= 0) s = s.replace(/0+$/, "").replace(/\.$/, "");
@@ -116,7 +119,10 @@
     var ey = e.reduce(function (a, t, i) { return a + t * s.yc[i]; }, 0);
     var r = s.yc.map(function (t, i) { return t - ey * e[i]; });
     var g = tmul(s.xc, r), k = -2 * Math.sqrt(s.M) / n;
-    return [k * g[0], k * g[1]];
+    var grad = [k * g[0], k * g[1]];
+    // zero to rounding: below 1e-12 of the size of its terms, (2 sqrt(M)/|Xc w|) |Xc| |yc|
+    grad.zero = norm(grad) <= TOL * Math.abs(k) * s.xcNorm * vnorm(s.yc) * 10;
+    return grad;
   }
 
   /* Lemma 4.5 at W0: lhs, Ŵ* (null where no point is closest), rhs, whether it applies and
@@ -142,7 +148,7 @@
       if (h > 0 && !w0zero) { r.closest = [w0[0], w0[1]]; r.lhs = 0; }
       else {
         r.lhs = h > 0 ? 0 : h * h / dot(s.c, s.c);
-        r.closestWhy = "none: the BN minima are the open half-plane \u27e8w, X_c\u1d40y_c\u27e9 > 0, and W\u2080 is not in it; " +
+        r.closestWhy = "none: the BN minima are the open half-plane \u27e8w, Xc\u1d40yc\u27e9 > 0, and W\u2080 is not in it; " +
           "the distance to it is an infimum over its edge, where \u03c3(w) = 0";
       }
     } else { // constant
@@ -176,16 +182,23 @@
     if (!s.wstarUnique) out.grad = [null, "none: there is no unique W*"];
     else if (s.kind === "none" || sigmaZero(s, s.wstar))
       out.grad = [null, "none: \u03c3(W*) = 0 (all pre-activations at W* are equal), so \u0108 is undefined at W*"];
-    else { var g = gradient(s, s.wstar); out.grad = [g, fmtVec(g)]; }
+    else {
+      var g = gradient(s, s.wstar);
+      out.grad = [[g[0], g[1]], g.zero ? "(0, 0) to rounding: W* is a stationary point of \u0108" : fmtVec(g)];
+      out.gradZero = g.zero;
+    }
     if (s.kind === "ray") out.direction = [s.direction, fmtVec(s.direction) + ": the ray t\u00b7v\u0302, t > 0"];
     else if (s.kind === "half-plane")
-      out.direction = [null, "no ray: rank X_c = 1, so \u0108 takes two values; its minima are the open half-plane \u27e8w, X_c\u1d40y_c\u27e9 > 0, with X_c\u1d40y_c = " + fmtVec(s.c)];
+      out.direction = [null, "no ray: rank Xc = 1, so \u0108 takes two values; its minima are the open half-plane \u27e8w, Xc\u1d40yc\u27e9 > 0, with Xc\u1d40yc = " + fmtVec(s.c)];
     else if (s.kind === "constant")
-      out.direction = [null, "no ray: X_c\u1d40y_c = 0, so \u0108 is constant and every w with \u03c3(w) > 0 is a minimum"];
+      out.direction = [null, "no ray: Xc\u1d40yc = 0, so \u0108 is constant and every w with \u03c3(w) > 0 is a minimum"];
     else out.direction = [null, "none: all inputs are equal, so \u03c3(w) = 0 for every w and \u0108 is undefined"];
     out.closest = l.closest ? [l.closest, fmtVec(l.closest)] : [null, l.closestWhy];
-    out.lhs = l.lhs !== null ? [l.lhs, fmt(l.lhs)] : [null, l.lhsWhy];
-    out.rhs = l.rhs !== null ? [l.rhs, fmt(l.rhs)] : [null, l.rhsWhy];
+    var small = function (v) { // a side within rounding of 0 (both scale with |W0|^2)
+      return v !== 0 && Math.abs(v) <= 10 * TOL * dot(w0, w0) ? "0 (to rounding; float64 gives " + fmt(v, 2) + ")" : fmt(v);
+    };
+    out.lhs = l.lhs !== null ? [l.lhs, small(l.lhs)] : [null, l.lhsWhy];
+    out.rhs = l.rhs !== null ? [l.rhs, small(l.rhs)] : [null, l.rhsWhy];
     if (l.holds === null) out.holds = [null, l.holdsWhy];
     else out.holds = [l.holds, l.holds ? (l.equal ? "holds, with equality (to rounding)" : "holds: lhs \u2264 rhs")
                                        : "fails: lhs > rhs"];
@@ -560,11 +573,13 @@
       var cs = this.toScreen(l.closest);
       svg("line", { x1: w0s[0], y1: w0s[1], x2: cs[0], y2: cs[1], class: "explorer-link" }, fg);
       svg("path", { d: "M" + cs[0] + "," + (cs[1] - 7) + "l7,7l-7,7l-7,-7z", class: "explorer-closest" }, fg);
-      svg("text", { x: cs[0] + 9, y: cs[1] + 16, class: "explorer-label", text: "\u0174*" }, fg);
+      var dx = cs[0] - w0s[0], dy = cs[1] - w0s[1], dl = Math.hypot(dx, dy);
+      if (dl > 16) svg("text", { x: cs[0] + 14 * dx / dl, y: cs[1] + 14 * dy / dl + 5, "text-anchor": dx < 0 ? "end" : "start",
+                                 class: "explorer-label", text: "\u0174*" }, fg);
     }
     if (s.wstarUnique) {
       var ws = this.toScreen(s.wstar), gr = this.out.grad[0];
-      if (gr && norm(gr) > 0) {
+      if (gr && !this.out.gradZero) {
         var len = 0.3 * lim / norm(gr), tip = this.toScreen([s.wstar[0] - len * gr[0], s.wstar[1] - len * gr[1]]);
         svg("line", { x1: ws[0], y1: ws[1], x2: tip[0], y2: tip[1], class: "explorer-grad", "marker-end": "url(#explorer-arrow)" }, fg);
       }
@@ -595,7 +610,7 @@
     if (s.wstarUnique) item("explorer-key-wstar", "W* and \u2212\u2207\u0108(W*) (direction)");
     if (s.wstarUnique && !s.wstarZero) item("explorer-key-domain", "\u27e8W\u2080, W*\u27e9 = 0: the lemma speaks of one side");
     if (anyFail) item("explorer-key-fail", "where Lemma 4.5 fails");
-    item("explorer-key-closest", "\u0174*, closest BN optimum");
+    if (this.out.l.closest) item("explorer-key-closest", "\u0174*, the closest BN optimum");
   };
 
   Explorer.prototype.pointerToW = function (ev) {

@@ -121,7 +121,7 @@ class Site:
             page.on("pageerror", lambda e: self.errors.append(str(e)))
         else:
             page.goto("about:blank")
-        page.goto(f"{self.base}/{PAGE}{fragment}", wait_until="load")
+        page.goto(f"{self.base}/{PAGE}{fragment}", wait_until="domcontentloaded")
         page.wait_for_function("window.bnExplorer !== undefined")
         return page
 
@@ -203,7 +203,7 @@ def assert_consistent(site_ctx, page) -> State:
     assert table_state(page) == state
     assert_agrees(page, state)
     before = values(page)
-    page.reload(wait_until="load")
+    page.reload(wait_until="domcontentloaded")
     page.wait_for_function("window.bnExplorer !== undefined")
     assert fragment_state(page) == state and table_state(page) == state
     assert values(page) == before
