@@ -362,3 +362,15 @@ def test_figures_have_titles_labels_and_legends(paper_set):
     assert sorted(labels) == sorted(str(c.value) for c in cones), "each cone's value printed"
     legend = [t.get_text() for t in figs[1].axes[0].get_legend().get_texts()]
     assert r"$\varepsilon = 10^{-5}$" in legend and r"$\varepsilon = 1$" in legend
+
+
+def test_no_minimum_check_names_which_part_fails(paper_set):
+    """Followed along another ray than the ε = 0 minima's, Ĉ_ε tends to a larger value."""
+    check = epsilon.no_minimum_check(paper_set, epsilon.PYTORCH_EPS, direction=(1, 3))
+    assert check.ray.direction == (1, 3) and not check.tends_to_minimum and not check.holds
+    assert check.on_boundary  # the discs do not depend on the ray
+
+
+def test_pair_sign_defect_uses_the_pair_output_it_is_given(paper_set):
+    halved = lambda data, i, j: tuple(v / 2 for v in pairs.pair_output_expr(data, i, j))  # noqa: E731
+    assert any(d != 0 for d in pairs.pair_sign_defect(paper_set, halved))
