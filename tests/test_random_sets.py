@@ -14,7 +14,7 @@ from bnpaper.core.data import LearningSet
 from bnpaper.paper import lemma
 from bnpaper.presentation.figures import random_sets as figures
 from bnpaper.presentation.reports import random_sets as reports
-from bnpaper.topics import failure, random_sets
+from bnpaper.topics import random_sets
 
 
 def share_by_angular_integration(alpha, n=400_000):
@@ -29,14 +29,14 @@ def share_by_angular_integration(alpha, n=400_000):
 
 
 @pytest.mark.parametrize("alpha", [1e-3, 0.3, 1.0, 2.0, 3.0, np.pi - 1e-3])
-def test_closed_form_share_equals_angular_integration_in_the_plane(alpha):
-    assert random_sets.closed_form_share(alpha) == pytest.approx(
+def test_admissible_share_equals_angular_integration_in_the_plane(alpha):
+    assert random_sets.admissible_share(alpha) == pytest.approx(
         share_by_angular_integration(alpha), abs=1e-4)
 
 
 def test_share_is_zero_when_w_star_lies_on_the_bn_ray_and_above_one_half_otherwise():
-    assert random_sets.closed_form_share(0.0) == 0
-    assert np.all(random_sets.closed_form_share(np.linspace(1e-6, np.pi, 50)) > 0.5)
+    assert random_sets.admissible_share(0.0) == 0
+    assert np.all(random_sets.admissible_share(np.linspace(1e-6, np.pi, 50)) > 0.5)
 
 
 def assert_share_matches_the_closed_form(w0, w_star, v_hat):
@@ -45,7 +45,7 @@ def assert_share_matches_the_closed_form(w0, w_star, v_hat):
     check = lemma.check_lemma(w0, w_star, v_hat)
     covered = w0 @ w_star > 0
     k, n = np.sum(covered & (check.lhs > check.rhs)), np.sum(covered)
-    p = random_sets.closed_form_share(geometry.angle(w_star, v_hat))
+    p = random_sets.admissible_share(geometry.angle(w_star, v_hat))
     assert abs(k - n * p) / np.sqrt(n * p * (1 - p)) < 4
 
 
@@ -63,15 +63,7 @@ def test_pooled_z_is_small_for_the_right_formula_and_large_for_a_wrong_one():
     wrong = random_sets.SizeCell(cell.d, cell.m, cell.alpha / 2, cell.rho,
                                  cell.covered, cell.fails, cell.excess)
     assert abs(random_sets.pooled_z(wrong)) > 10
-    assert abs(random_sets.pooled_z(cell, lambda a: random_sets.closed_form_share(a / 2))) > 10
-
-
-def test_the_closed_form_is_the_failure_chapters_among_the_admissible():
-    """Until the closed form moves to the core, this topic's copy must equal the failure
-    chapter's fraction_from_angle(α, "admissible")."""
-    alpha = np.linspace(0, np.pi, 101)
-    np.testing.assert_array_equal(random_sets.closed_form_share(alpha),
-                                  failure.fraction_from_angle(alpha, "admissible"))
+    assert abs(random_sets.pooled_z(cell, lambda a: random_sets.admissible_share(a / 2))) > 10
 
 
 def test_sampler_is_seeded_and_follows_the_stated_distribution():
@@ -175,7 +167,7 @@ def test_invalid_sizes_and_angles_raise():
     with pytest.raises(ValueError, match="d = 2.5"):
         random_sets.sample_sets(3, 5, 2.5, seed=0)
     with pytest.raises(ValueError, match="0 ≤ α ≤ π"):
-        random_sets.closed_form_share(-0.1)
+        random_sets.admissible_share(-0.1)
 
 
 def test_violations_are_at_most_four_sin_half_alpha_times_the_squared_norm():

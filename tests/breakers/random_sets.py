@@ -52,7 +52,7 @@ BREAKERS = [
             "nearly centred inputs: α ≈ 0, the share tends to 1/2 and its CI reaches 1/2"),
     Breaker(MODULE, "book-random-2", "pooled |z| < 3 against the closed form",
             lambda: replace(module.default_inputs(),
-                            closed_form=lambda a: 0.9 * random_sets.closed_form_share(a)),
+                            closed_form=lambda a: 0.9 * random_sets.admissible_share(a)),
             "a wrong closed form, 0.9 (π + α)/(2π): the Monte Carlo counts refute it"),
     Breaker(MODULE, "book-random-3", "no violation with M ≤ d", _steps(distance_sq=_ray_only),
             "the BN minima for M ≤ d taken as the ray t·v̂ only, without ker Xc"),

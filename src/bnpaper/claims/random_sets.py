@@ -21,7 +21,7 @@ class Inputs:
 
     steps: random_sets.Steps = field(default_factory=random_sets.Steps)
     """How the random sets are drawn and the distances and ρ computed."""
-    closed_form: Callable[[Any], np.ndarray] = random_sets.closed_form_share
+    closed_form: Callable[[Any], np.ndarray] = random_sets.admissible_share
     """The closed form (π + α)/(2π) the Monte Carlo is tested against."""
     ds: tuple[int, ...] = (2, 5)
     """The numbers of inputs d of the sweep."""

@@ -10,9 +10,10 @@ points of shape (..., d).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
+import sympy as sp
 
 from bnpaper.core import checks, geometry
 from bnpaper.core.namespace import SYMPY, convert, namespace_of
@@ -140,3 +141,32 @@ def lemma_region(w0: Any, w_star: Any, v_hat: Any) -> np.ndarray:
     v = geometry.unit(np.asarray(v_hat, dtype=float), "v̂")
     covered = w0 @ u > 0
     return np.where(covered, np.where(w0 @ (v - u) >= 0, 1, 2), 0)
+
+
+LEMMA_TOL = 1e-9
+"""On floats, a W₀ counts as violating the lemma when lhs − rhs > LEMMA_TOL·‖W₀‖²: a margin
+for rounding, relative to the size of the terms (lhs and rhs scale as ‖W₀‖²)."""
+
+Among = Literal["all", "admissible"]
+"""Which initializations a share counts: all W₀, or the admissible ones (⟨W₀, W*⟩ > 0)."""
+
+
+def fraction_from_angle(alpha: Any, among: Among = "all") -> Any:
+    """The failing fraction from α = ∠(W*, v) alone: the one closed form of the book.
+
+    ``among="all"``: (π + α)/(4π); ``"admissible"`` (⟨W₀, W*⟩ > 0): (π + α)/(2π); both 0
+    at α = 0. Valid for rotation-invariant W₀ in any dimension d ≥ 2 (the chapter *How
+    often, on random data* uses it for d > 2). Exact (simplified) for a sympy α; otherwise
+    vectorized over an array of angles, returning an array of the same shape.
+    """
+    if among not in ("all", "admissible"):
+        raise ValueError(f"among = {among!r}; expected 'all' or 'admissible'")
+    per_pi = 4 if among == "all" else 2
+    if isinstance(alpha, sp.Basic):
+        if not (alpha.is_number and 0 <= alpha <= sp.pi):
+            raise ValueError(f"α = {alpha} is an angle between vectors; expected 0 ≤ α ≤ π")
+        return sp.Integer(0) if alpha == 0 else sp.simplify((sp.pi + alpha) / (per_pi * sp.pi))
+    alpha = np.asarray(alpha, dtype=float)
+    if np.any((alpha < 0) | (alpha > np.pi)):
+        raise ValueError("α is an angle between vectors; expected 0 ≤ α ≤ π")
+    return np.where(alpha > 0, (np.pi + alpha) / (per_pi * np.pi), 0.0)

@@ -66,10 +66,12 @@ def sample_sets(n_sets: int, m: int, d: int, seed: int,
     return x, y
 
 
-_LEMMA_TOL = 1e-9
-"""A W₀ violates the lemma when lhs − rhs > _LEMMA_TOL·‖W₀‖² (a margin for rounding).
-Temporary: the same margin as :mod:`bnpaper.topics.scope`'s, until the lemma's one
-tolerance lives in :mod:`bnpaper.paper.lemma`."""
+
+def admissible_share(alpha: Any) -> np.ndarray:
+    """(π + α)/(2π) (0 at α = 0): the share of admissible W₀ (⟨W₀, W*⟩ > 0) for which Lemma 4.5
+    fails, for rotation-invariant W₀ in any d ≥ 2 (:func:`bnpaper.paper.lemma.fraction_from_angle`
+    among the admissible W₀, vectorized over α)."""
+    return lemma.fraction_from_angle(np.asarray(alpha, dtype=float), "admissible")
 
 
 def relative_gradient(w_star: Any, xc: Any, yc: Any) -> np.ndarray:
@@ -95,21 +97,6 @@ def distance_sq_to_minima(w0: Any, xc: Any, yc: Any) -> np.ndarray:
     pw = w0 @ np.swapaxes(pinv @ xc, -1, -2)
     along = np.sum(w0 * v[:, None, :], axis=-1)
     return np.sum(pw * pw, axis=-1) - np.maximum(along, 0.0) ** 2 / np.sum(v * v, -1)[:, None]
-
-
-def closed_form_share(alpha: Any) -> np.ndarray:
-    """(π + α)/(2π): the share of W₀ with ⟨W₀, W*⟩ > 0 for which Lemma 4.5 fails (α > 0).
-
-    For Gaussian (any rotation-invariant) W₀ in any dimension d ≥ 2; at α = 0 it is 0.
-    Of *all* W₀ the share is half of this, (π + α)/(4π). Vectorized over α. Temporary: the
-    book's one closed form is :func:`bnpaper.topics.failure.fraction_from_angle` (among
-    "admissible"), which this topic may not import; a test checks the two agree until that
-    closed form moves to the core.
-    """
-    alpha = np.asarray(alpha, dtype=float)
-    if np.any((alpha < 0) | (alpha > np.pi)):
-        raise ValueError("α is an angle between vectors; expected 0 ≤ α ≤ π")
-    return np.where(alpha > 0, (np.pi + alpha) / (2 * np.pi), 0.0)
 
 
 @dataclass(frozen=True)
@@ -205,7 +192,7 @@ def analyse_underdetermined(d: int, m: int, n_sets: int, n_init: int, seed: int,
 def _count(d: int, m: int, alpha: np.ndarray, rho: np.ndarray, w0: np.ndarray,
            covered: np.ndarray, lhs: np.ndarray, rhs: np.ndarray) -> SizeCell:
     norm_sq = np.sum(w0 * w0, axis=-1)
-    fail = covered & (lhs - rhs > _LEMMA_TOL * norm_sq)
+    fail = covered & (lhs - rhs > lemma.LEMMA_TOL * norm_sq)
     gap = np.where(fail, (lhs - rhs) / norm_sq, 0.0)
     n_fail = fail.sum(axis=1)
     return SizeCell(d, m, alpha, rho, covered.sum(axis=1), n_fail,
@@ -213,12 +200,12 @@ def _count(d: int, m: int, alpha: np.ndarray, rho: np.ndarray, w0: np.ndarray,
 
 
 def pooled_z(cell: SizeCell,
-             share: Callable[[Any], np.ndarray] = closed_form_share) -> float:
+             share: Callable[[Any], np.ndarray] = admissible_share) -> float:
     """Σᵢ zᵢ/√S with zᵢ = (kᵢ − nᵢpᵢ)/√(nᵢpᵢ(1 − pᵢ)), pᵢ the closed form of set i.
 
     If the closed form is right, the failure counts kᵢ are Binomial(nᵢ, pᵢ) and this is
     approximately standard normal; a wrong formula drives it far from 0. M ≥ d + 1 only.
-    ``share`` is the closed form tested (default :func:`closed_form_share`).
+    ``share`` is the closed form tested (default :func:`admissible_share`).
     """
     if cell.underdetermined:
         raise ValueError(f"{cell.label}: M ≤ d has closed-form share 0; no z-score")
@@ -284,7 +271,7 @@ def summarize(cell: SizeCell) -> CellSummary:
     frac = cell.fraction
     half = z_value(CONFIDENCE) * frac.std(ddof=1) / np.sqrt(frac.size)
     lo, hi = wilson_interval(cell.fails, cell.covered, CONFIDENCE)
-    closed = np.zeros(frac.size) if cell.underdetermined else closed_form_share(cell.alpha)
+    closed = np.zeros(frac.size) if cell.underdetermined else admissible_share(cell.alpha)
     q = (np.full(3, np.nan) if cell.underdetermined
          else np.degrees(np.quantile(cell.alpha, [0.05, 0.5, 0.95])))
     return CellSummary(cell.label, int(frac.size), int(np.sum(cell.rho < STATIONARY_TOL)),
@@ -335,7 +322,7 @@ def random_bias_check(x: Any, y: Any, n_init: int = 1000, seed: int = 0,
         covered = np.sum(w0 * w_star[:, None, :], axis=-1) > 0
         lhs = steps.distance_sq(w0, xc, yc)
         rhs = lemma.lemma_rhs(w0, w_star[:, None, :])
-        fail = covered & (lhs - rhs > _LEMMA_TOL * np.sum(w0 * w0, axis=-1))
+        fail = covered & (lhs - rhs > lemma.LEMMA_TOL * np.sum(w0 * w0, axis=-1))
         counts.append((float(steps.relative_gradient(w_star, xc, yc).max()), fail, covered))
     (rho, fail, covered), (_, fail_plain, _) = counts
     return RandomBiasCheck(n_sets, rho, int(fail.sum()), int(covered.sum()),

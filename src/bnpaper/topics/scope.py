@@ -35,11 +35,6 @@ from bnpaper.core.namespace import to_exact
 from bnpaper.paper import lemma
 from bnpaper.paper.counterexample import counterexample_set
 
-_LEMMA_TOL = 1e-9
-"""A W₀ counts as violating the lemma when lhs − rhs > _LEMMA_TOL·‖W₀‖² (rounding margin).
-Temporary: the same margin as :mod:`bnpaper.topics.random_sets`'s, until the lemma's one
-tolerance lives in :mod:`bnpaper.paper.lemma`."""
-
 EXTRA_INPUT = (0, 0, 1)
 """A third input for the paper's three samples: then M = d = 3 and X is invertible."""
 
@@ -233,7 +228,7 @@ class ScopeRow:
     n_admissible: int
     """Random W₀ ~ N(0, ‖W*‖² I) with ⟨W₀, W*⟩ > 0."""
     n_fail: int
-    """How many of them violate the lemma (lhs − rhs > _LEMMA_TOL·‖W₀‖²)."""
+    """How many of them violate the lemma (lhs − rhs > lemma.LEMMA_TOL·‖W₀‖²)."""
 
     @property
     def w_star_is_bn_minimum(self) -> bool:
@@ -264,7 +259,7 @@ def lemma_failures(geometry: MinimaGeometry, w_star: Any, n: int, seed: int,
     w0 = w0[w0 @ ws > 0]
     lhs = distance_sq(w0, geometry)
     rhs = lemma.lemma_rhs(w0, ws)
-    return len(w0), int(np.sum(lhs - rhs > _LEMMA_TOL * np.sum(w0 * w0, axis=-1)))
+    return len(w0), int(np.sum(lhs - rhs > lemma.LEMMA_TOL * np.sum(w0 * w0, axis=-1)))
 
 
 def scope_row(regime: str, example: str, data: LearningSet, n: int = 20_000, seed: int = 0,

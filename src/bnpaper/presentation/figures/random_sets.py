@@ -11,7 +11,7 @@ from matplotlib.patches import Patch
 
 from bnpaper.core.statistics import CONFIDENCE, wilson_interval
 from bnpaper.presentation import plots
-from bnpaper.topics.random_sets import SizeCell, closed_form_share, summarize
+from bnpaper.topics.random_sets import SizeCell, admissible_share, summarize
 
 
 def _colour(d: int) -> str:
@@ -54,7 +54,7 @@ def fraction_figure(cells: list[SizeCell]) -> Any:
         left.errorbar(deg, frac, yerr=[frac - lo[sel], hi[sel] - frac], fmt="o", ms=3,
                       color=_colour(c.d), alpha=0.5, elinewidth=0.8, label=None)
     grid = np.radians(np.geomspace(1e-3, 180, 400))
-    left.plot(np.degrees(grid), closed_form_share(grid), color="black", lw=2,
+    left.plot(np.degrees(grid), admissible_share(grid), color="black", lw=2,
               label=r"closed form $(\pi + \alpha)/(2\pi)$")
     for d in sorted({c.d for c in cells}):
         left.plot([], [], "o", color=_colour(d), label=f"Monte Carlo, d = {d}")
