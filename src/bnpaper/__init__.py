@@ -1,19 +1,14 @@
 """bnpaper: the mathematics and numerics of the executable edition of *Batch normalization
 does not improve initialization* (Dannemann & Junike, arXiv:2502.17913).
 
-Modules, each named for what it holds (its docstring names the chapter that uses it):
+In layers, dependencies pointing down only (CONTRIBUTING.md has the map):
 
-- the paper: ``paper`` (the published facts), ``data`` (learning sets), ``namespace`` (one
-  formula for sympy, numpy and JAX), ``model`` (neuron, BN, the losses C and Ĉ), ``exact``
-  (sympy calculus), ``counterexample`` (the paper's derivation), ``lemma`` (Lemma 4.5 and
-  distances), ``autodiff`` (JAX gradients), ``plots`` (figures), ``gluing`` (numbers into
-  the prose), ``checks`` (input errors);
-- follow-up checks: ``landscape``, ``failure``, ``affine`` (learned γ and β), ``relu`` and
-  ``sectors``, ``minibatch`` (mini-batches and ε);
-- beyond the paper: ``general`` (any linear neuron), ``scope`` (where the lemma holds: a
-  bias input, M ≤ d, rank-deficient inputs) and ``minimizer``, ``random_sets``,
-  ``distances`` (what is true instead), ``deep`` and ``deep_experiment``;
-- ``claims`` and ``__main__`` (``python -m bnpaper verify``).
+- ``core``: the neuron, BN and the losses, one formula for sympy, numpy and JAX, exact
+  calculus, autodiff, input checks, learning sets, least squares, geometry, statistics;
+- ``paper``: the published facts, Lemma 4.5 and the counterexample's derivation;
+- ``topics``: one module (or subpackage) per topic of the book's follow-up and beyond parts;
+- ``presentation``: figures, tables and glue; ``claims``: every claim, re-derived;
+- ``__main__``: ``python -m bnpaper verify``.
 """
 
 from bnpaper.core.data import LearningSet, make_learning_set

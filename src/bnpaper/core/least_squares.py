@@ -190,8 +190,8 @@ def sympy_matrix(a: Any) -> sp.Matrix:
 def least_norm_standard_optimum(data: LearningSet) -> np.ndarray:
     """W* = X⁺y, the minimizer of C of least norm (the only one if X has full column rank).
 
-    Exact (sympy). When M ≤ d every w with Xw = y minimizes C;
-    :func:`bnpaper.topics.scope.closest_standard_optimum` gives the one closest to W₀.
+    Exact (sympy). When X has rank M ≤ d every w with Xw = y minimizes C: X⁺y is the one
+    of least norm, and W* + n (Xn = 0) are the others.
     """
     x, y = sympy_matrix(to_exact(data.x)), sympy_matrix(to_exact(data.y))
     return np.array([sp.nsimplify(c) for c in x.pinv() * y], dtype=object)
