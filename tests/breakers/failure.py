@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from bnpaper.claims import failure as module
 from bnpaper.core import geometry
-from bnpaper.topics import failure
+from bnpaper.paper import lemma
 
 from . import Breaker
 
@@ -17,7 +17,7 @@ MODULE = "bnpaper.claims.failure"
 
 def doubled_angle(w_star, v, among="all"):
     """A wrong closed form: the wedge opened by (π + 2α)/2 instead of (π + α)/2."""
-    return failure.fraction_from_angle(2 * geometry.plane_angle(w_star, v), among)
+    return lemma.fraction_from_angle(2 * geometry.plane_angle(w_star, v), among)
 
 
 def wrong_closed_form():

@@ -14,6 +14,7 @@ from bnpaper.core import least_squares
 from bnpaper.core.data import LearningSet
 from bnpaper.core.namespace import to_exact
 from bnpaper.paper import counterexample
+from bnpaper.paper.lemma import Among
 from bnpaper.topics import failure
 
 MONTE_CARLO_DRAWS = 200_000
@@ -26,7 +27,7 @@ class Inputs:
 
     data: LearningSet
     """The learning set (the paper's, with the recovered labels)."""
-    failure_fraction: Callable[[Any, Any, failure.Among], Any] = failure.failure_fraction
+    failure_fraction: Callable[[Any, Any, Among], Any] = failure.failure_fraction
     """(W*, v, among) ↦ the closed-form failing fraction (exact for sympy input)."""
 
 

@@ -7,8 +7,8 @@ In the plane, with u = W*/‖W*‖ and v the unit direction of the ray of BN min
 wedge and the failing fraction in closed form (exact for sympy input), and the two numeric
 checks the chapter uses: a fine angular grid and a seeded Monte Carlo estimate with a Wilson
 interval, both evaluating the lemma's sides with :mod:`bnpaper.paper.lemma`, not the closed
-form. The closed form in α (:func:`fraction_from_angle`) also serves
-:mod:`bnpaper.topics.random_sets` (chapter *How often, on random data*), for any dimension d.
+form. The closed form in α itself, which the chapter *How often, on random data* also uses
+for any dimension d, is :func:`bnpaper.paper.lemma.fraction_from_angle`.
 The chapter's figure is in :mod:`bnpaper.presentation.figures.failure`, its claims in
 :mod:`bnpaper.claims.failure`.
 """
@@ -16,7 +16,7 @@ The chapter's figure is in :mod:`bnpaper.presentation.figures.failure`, its clai
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import sympy as sp
@@ -24,8 +24,7 @@ import sympy as sp
 from bnpaper.core import checks, geometry
 from bnpaper.core.statistics import CONFIDENCE, wilson_interval
 from bnpaper.paper import lemma
-
-Among = Literal["all", "admissible"]
+from bnpaper.paper.lemma import Among
 
 
 @dataclass(frozen=True)
@@ -120,37 +119,16 @@ def rhs_projection_identity() -> sp.Expr:
     return sp.simplify(lemma.lemma_rhs(w0, ws) - projection)
 
 
-def fraction_from_angle(alpha: Any, among: Among = "all") -> Any:
-    """The failing fraction from α = ∠(W*, v) alone: the one closed form of the book.
-
-    ``among="all"``: (π + α)/(4π); ``"admissible"`` (⟨W₀, W*⟩ > 0): (π + α)/(2π); both 0
-    at α = 0. Valid for rotation-invariant W₀ in any dimension d ≥ 2 (the chapter *How
-    often, on random data* uses it for d > 2). Exact (simplified) for a sympy α; otherwise
-    vectorized over an array of angles, returning an array of the same shape.
-    """
-    if among not in ("all", "admissible"):
-        raise ValueError(f"among = {among!r}; expected 'all' or 'admissible'")
-    per_pi = 4 if among == "all" else 2
-    if isinstance(alpha, sp.Basic):
-        if not (alpha.is_number and 0 <= alpha <= sp.pi):
-            raise ValueError(f"α = {alpha} is an angle between vectors; expected 0 ≤ α ≤ π")
-        return sp.Integer(0) if alpha == 0 else sp.simplify((sp.pi + alpha) / (per_pi * sp.pi))
-    alpha = np.asarray(alpha, dtype=float)
-    if np.any((alpha < 0) | (alpha > np.pi)):
-        raise ValueError("α is an angle between vectors; expected 0 ≤ α ≤ π")
-    return np.where(alpha > 0, (np.pi + alpha) / (per_pi * np.pi), 0.0)
-
-
 def failure_fraction(w_star: Any, v: Any, among: Among = "all") -> Any:
     """The fraction of directions of W₀ for which Lemma 4.5 fails.
 
     ``among="all"``: of all directions, (π + α)/(4π); ``"admissible"``: of those with
-    ⟨W₀, W*⟩ > 0, (π + α)/(2π); both 0 when α = 0 (:func:`fraction_from_angle` at
-    α = ∠(W*, v); the wedge of :func:`failure_wedge` has the matching opening). For any
-    rotation-invariant random W₀ (e.g. Gaussian) these are the probabilities of failure.
-    Exact for sympy input.
+    ⟨W₀, W*⟩ > 0, (π + α)/(2π); both 0 when α = 0 (the closed form
+    :func:`bnpaper.paper.lemma.fraction_from_angle` at α = ∠(W*, v); the wedge of
+    :func:`failure_wedge` has the matching opening). For any rotation-invariant random W₀
+    (e.g. Gaussian) these are the probabilities of failure. Exact for sympy input.
     """
-    share = fraction_from_angle(geometry.plane_angle(w_star, v), among)
+    share = lemma.fraction_from_angle(geometry.plane_angle(w_star, v), among)
     return share if isinstance(share, sp.Basic) else float(share)
 
 
