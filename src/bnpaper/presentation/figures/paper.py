@@ -1,6 +1,7 @@
-"""The figures of the paper's chapters: the result in one picture (*Introduction*, *The
-counterexample*), BN as a weight-dependent transform (*Definitions*), the lemma's right-hand
-side (*Lemma 4.5*) and what the mean subtraction moves (*The error in the proof*)."""
+"""The figures of the paper's chapters: the result in one picture (*Batch normalization does
+not improve initialization* and *The counterexample*), BN as a weight-dependent transform
+(*Definitions*), the lemma's right-hand side (*The claim: Lemma 4.5*) and what the mean
+subtraction moves (*Where the original proof fails*)."""
 
 from __future__ import annotations
 
