@@ -19,6 +19,9 @@ LaTeX (Jupyter Book's ``latex`` builder, sphinx-jupyterbook-latex, XeLaTeX):
   to what each column holds, ragged right, in the largest of ``\\small``,
   ``\\footnotesize`` (portrait) and ``\\footnotesize``, ``\\scriptsize`` (on a landscape
   page) at which it fits without crowding. A table that fits nowhere is a build warning.
+- Numbering as in the HTML: boxes, figures and equations chapter.n (sphinx-jupyterbook-latex
+  makes boxes chapter.section.n for a book in parts), and the chapters of a part that ``_toc.yml``
+  leaves unnumbered (Reference) unnumbered.
 - The rest is configuration (``_config.yml``, ``latex:`` and ``sphinx: config:
   latex_elements``): fonts (FreeSerif, DejaVu Sans Mono for code, TeX Gyre Termes Math),
   A4, code lines wrapped even inside long words.
@@ -260,6 +263,54 @@ class WideTables(SphinxPostTransform):
             parent.insert(index, nodes.raw("", begin + "\n", format="latex"))
 
 
+UNNUMBERED = (r"\ifdefined\bnpapersecnumdepth\else"
+              r"\edef\bnpapersecnumdepth{\the\value{secnumdepth}}\fi"
+              r"\setcounter{secnumdepth}{-1}")
+NUMBERED = r"\ifdefined\bnpapersecnumdepth\setcounter{secnumdepth}{\bnpapersecnumdepth}\fi"
+
+
+class UnnumberedParts(SphinxPostTransform):
+    """The chapters of a part that ``_toc.yml`` leaves unnumbered (the Reference part) are
+    unnumbered in the PDF too, as in the HTML: LaTeX's ``secnumdepth`` is -1 from such a
+    part's heading (sphinx-jupyterbook-latex makes each toctree caption a part) and back to
+    its value before a numbered one."""
+
+    default_priority = 800  # after sphinx-jupyterbook-latex's parts (700)
+    builders = ("latex",)
+
+    def run(self, **kwargs: Any) -> None:
+        site_map = getattr(self.config, "external_site_map", None)
+        if site_map is None or not getattr(self.env, "jblatex_captions_to_parts", False):
+            return
+        numbered = {tree.caption: bool(tree.numbered) for tree in site_map.root.subtrees}
+        for section in list(self.document.findall(nodes.section)):
+            caption = section.get("docname")
+            if caption not in numbered or section[0].astext() != caption:
+                continue
+            latex = NUMBERED if numbered[caption] else UNNUMBERED
+            holder = section.parent  # start_of_file
+            holder.parent.insert(holder.parent.index(holder),
+                                 nodes.raw("", latex + "\n", format="latex"))
+
+
+def chapter_numbers(app: Any) -> None:
+    """Boxes numbered chapter.n in the PDF, as in the HTML. sphinx-jupyterbook-latex sets
+    ``numfig_secnum_depth`` to 2 for a book in parts, which Sphinx's numbering of boxes
+    (done while reading) takes as chapter.section.n, while its LaTeX writer needs it, to
+    number figures and equations by chapter (its depths count the part as level 1): 1 while
+    reading, then back to 2 for writing."""
+    if app.builder.format == "latex":
+        writer_depth = app.config.numfig_secnum_depth
+        app.config.numfig_secnum_depth = 1
+
+        def for_the_writer(app: Any, env: Any) -> list[str]:
+            app.config.numfig_secnum_depth = writer_depth
+            return []
+
+        # after Sphinx's toctree collector numbered the boxes (env-get-updated, priority 500)
+        app.connect("env-get-updated", for_the_writer, priority=999)
+
+
 def pdf_config(app: Any, config: Any) -> None:
     """Tell the templates whether the PDF exists; a change rewrites every page (the value
     is an ``html`` config value, part of the build's configuration hash)."""
@@ -273,11 +324,14 @@ def pdf_config(app: Any, config: Any) -> None:
 
 
 def copy_pdf(app: Any, exception: Exception | None) -> None:
-    if exception is not None or app.builder.format != "html" or not app.config.bnpaper_pdf:
+    """The PDF into the site when the pages link it; an earlier copy out when they do not."""
+    if exception is not None or app.builder.format != "html":
         return
-    source = built_pdf(app)
-    if source.exists():
-        shutil.copyfile(source, Path(app.outdir) / PDF_NAME)
+    source, target = built_pdf(app), Path(app.outdir) / PDF_NAME
+    if app.config.bnpaper_pdf and source.exists():
+        shutil.copyfile(source, target)
+    elif not app.config.bnpaper_pdf:
+        target.unlink(missing_ok=True)
 
 
 def setup(app: Any) -> dict:
@@ -286,5 +340,7 @@ def setup(app: Any) -> dict:
     app.add_post_transform(WideTables)
     app.connect("config-inited", pdf_config)
     app.connect("builder-inited", drop_bbm, priority=900)  # after sphinx-jupyterbook-latex
+    app.connect("builder-inited", chapter_numbers, priority=900)
+    app.add_post_transform(UnnumberedParts)
     app.connect("build-finished", copy_pdf)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

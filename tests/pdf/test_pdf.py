@@ -72,10 +72,16 @@ def scattered(needle: str, text: str, gap: int = 300) -> bool:
     return False
 
 
-def chapters() -> list[tuple[str, str]]:
-    """(part caption, source file) for every chapter, in the book's order."""
-    return [(part["caption"], chapter["file"])
-            for part in TOC["parts"] for chapter in part["chapters"]]
+def chapters() -> list[tuple[str, str, int | None]]:
+    """(part caption, source file, chapter number) for every chapter, in the book's order:
+    the chapters of parts marked ``numbered`` counted across parts, the others None."""
+    result, number = [], 0
+    for part in TOC["parts"]:
+        for chapter in part["chapters"]:
+            number += bool(part.get("numbered"))
+            result.append((part["caption"], chapter["file"],
+                           number if part.get("numbered") else None))
+    return result
 
 
 def source(name: str) -> tuple[str, list[dict]]:
@@ -123,17 +129,24 @@ def test_table_of_contents_lists_every_part_and_numbered_chapter(built):
     first = next(i for i, page in enumerate(built.pages) if re.search(r"^CHAPTER$", page, re.M))
     toc = "\n".join(built.pages[start:first])
     missing = [caption for caption in TOC["parts"] if not found(caption["caption"], toc)]
-    missing += [f"{number} {first_heading(name)}"
-                for number, (_, name) in enumerate(chapters(), start=1)
-                if not found(f"{number} {first_heading(name)}", toc)]
+    entries = [f"{number} {first_heading(name)}" if number else first_heading(name)
+               for _, name, number in chapters()]
+    missing += [entry for entry in entries if not found(entry, toc)]
     assert not missing, f"not in the table of contents (pages {start + 1}-{first}): {missing}"
 
 
 def test_every_chapter_opens_with_its_title(built):
+    """A numbered chapter opens on a page headed CHAPTER, its number in words and its title
+    in capitals; an unnumbered one (as in the HTML) with its title in capitals alone."""
+    numbered = [name for _, name, number in chapters() if number]
     openings = [page for page in built.pages if re.search(r"^CHAPTER$", page, re.M)]
-    assert len(openings) == len(chapters()), f"{len(openings)} chapter openings"
-    for page, (_, name) in zip(openings, chapters(), strict=True):
+    assert len(openings) == len(numbered), f"{len(openings)} chapter openings"
+    for page, name in zip(openings, numbered, strict=True):
         assert found(first_heading(name).upper(), page), (name, page[:300])
+    after = built.pages[built.pages.index(openings[-1]) + 1:]
+    for name in [name for _, name, number in chapters() if not number]:
+        heading = rf"^{re.escape(first_heading(name).upper())}$"
+        assert any(re.search(heading, page, re.M) for page in after), name
 
 
 def test_no_unresolved_reference(built):
@@ -171,7 +184,7 @@ def test_every_glued_text_is_in_place_as_the_html_shows_it(built):
     myst-nb formats it for the HTML), and the claims summary line, appear in the PDF."""
     text = built.text
     missing, checked = [], 0
-    for _, name in [("", TOC["root"])] + chapters():
+    for _, name, _ in [("", TOC["root"], None)] + chapters():
         markdown, cells = source(name)
         values = glue_values(cells)
         for key, fmt in re.findall(r"\{glue:text\}`([^`:]+)(?::([^`]*))?`", markdown):
@@ -209,29 +222,35 @@ def test_claims_table_is_complete(built):
 
 
 def test_numbered_boxes_and_figures(built):
-    """Definitions, lemmas, propositions numbered 1..n across the book as its sources hold
-    them; each chapter's figures numbered chapter.1, chapter.2, ..."""
+    """In each numbered chapter c, as in the HTML: its definitions, lemmas, propositions
+    (each kind counted on its own) numbered c.1 .. c.n as its source holds them, and its
+    figures Fig. c.1, c.2, ..."""
     text = normal(built.text)
-    counts = dict.fromkeys(PROOF_TYPES, 0)
-    for number, (_, name) in enumerate(chapters(), start=1):
+    boxes = 0
+    for _, name, number in chapters():
+        if not number:
+            continue
         markdown, _ = source(name)
-        for kind in re.findall(r"^(?:```+|:::+)\s*\{prf:(\w+)\}", markdown, flags=re.M):
-            if kind in counts:  # a proof has no number
-                counts[kind] += 1
+        kinds = re.findall(r"^(?:```+|:::+)\s*\{prf:(\w+)\}", markdown, flags=re.M)
+        for kind in PROOF_TYPES:
+            count = kinds.count(kind)
+            boxes += count
+            label = kind.title()
+            for n in range(1, count + 1):
+                assert re.search(rf"\b{label} {number}\.{n}(?!\d)", text), f"{label} {number}.{n}"
+            if count:
+                assert not re.search(rf"\b{label} {number}\.{count + 1}(?!\d)", text), name
         figures = len(re.findall(r"^```+\s*\{(?:glue:)?figure\}", markdown, flags=re.M))
         for k in range(1, figures + 1):
             assert f"Fig. {number}.{k}:" in text, (name, f"Fig. {number}.{k}")
-    for kind, count in counts.items():
-        for n in range(1, count + 1):
-            assert re.search(rf"\b{kind.title()} {n}(?![.\d])", text), f"{kind.title()} {n}"
-        assert not re.search(rf"\b{kind.title()} {count + 1}(?![.\d])", text), kind
-    assert counts["proposition"] > 0
+        assert f"Fig. {number}.{figures + 1}:" not in text, name
+    assert boxes > 10
 
 
 def test_unicode_in_code_outputs_comes_out(built):
     """Short printed lines with non-ASCII characters (γ, Ĉ, ⟨ ⟩, ₀, ...), as stored."""
     lines = set()
-    for _, name in chapters():
+    for _, name, _ in chapters():
         for cell in source(name)[1]:
             for output in cell.get("outputs", []):
                 for line in "".join(output.get("text", "")).splitlines():
@@ -269,7 +288,7 @@ def test_bookmarks_spell_title_maths_in_unicode(built):
     titles = [normal(t) for t in outline_titles()]
     assert len(titles) > 2 * len(chapters()), titles[:5]
     expected = []
-    for _, name in chapters():
+    for _, name, _ in chapters():
         for heading in re.findall(r"^#{1,4} (.*\$.*)$", source(name)[0], flags=re.M):
             expected.append(normal(re.sub(r"\$([^$]+)\$", lambda m: tex_to_text(m.group(1))[0],
                                           heading)))
