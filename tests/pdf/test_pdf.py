@@ -188,8 +188,11 @@ def test_every_glued_text_is_in_place_as_the_html_shows_it(built):
         markdown, cells = source(name)
         values = glue_values(cells)
         for key, fmt in re.findall(r"\{glue:text\}`([^`:]+)(?::([^`]*))?`", markdown):
-            shown = format_plain_text(values[key], fmt or "")
             checked += 1
+            if key not in values:  # a chapter not re-executed since its prose changed
+                missing.append(f"{name}: {key} has no stored glue output")
+                continue
+            shown = format_plain_text(values[key], fmt or "")
             if not found(shown, text):
                 missing.append(f"{name}: {key} = {shown!r}")
     assert checked > 50, f"only {checked} glued values found in the sources"
