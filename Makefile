@@ -66,7 +66,7 @@ else
 endif
 
 # make test: every check, as separate ordinary pytest (and tool) runs side by side on two job
-# slots, the longest first; each prints its report when it ends (GNU make >= 4: --output-sync).
+# slots; each prints its report when it ends (GNU make >= 4: --output-sync).
 #   test-site              the book build, then its HTML: links, Nu HTML Checker, Chromium
 #   test-notebooks-binder  nbval over book/ in the Binder environment (.venv-binder), under
 #                          the nearest older CPU level than this host's (tests/portability.py)
@@ -80,8 +80,11 @@ JAVA ?= $(shell command -v java)
 export CHROMIUM
 JOBS ?= auto
 PORTABILITY := $(BIN)/python -m tests.portability
-TEST_PARTS := test-site test-notebooks-binder test-notebooks-other test-units test-lint test-deps \
-	test-pdf
+# Mostly single-threaded parts first (the PDF's LaTeX runs, the book build and the browser), so
+# that the passes on every core fill the other core, and the unit tests (many small items)
+# end the run without a one-core tail.
+TEST_PARTS := test-pdf test-site test-notebooks-binder test-notebooks-other test-units \
+	test-lint test-deps
 
 ifneq ($(filter output-sync,$(.FEATURES)),)
 SIDE_BY_SIDE := -j2 --output-sync=target
