@@ -191,6 +191,14 @@ BIBLIOGRAPHY = r"""() => [...document.querySelectorAll('article.bd-article div.c
   }))"""
 
 
+# After a resize: the new width is laid out and the theme's transitions (the primary sidebar
+# turning into a drawer slides it away) have ended, so nothing is measured or photographed
+# half-way.
+SETTLED = """width => document.documentElement.clientWidth === width
+    && document.getAnimations().every(a => !(a instanceof CSSTransition)
+                                         || a.playState !== 'running')"""
+
+
 @pytest.fixture(scope="session")
 def reading(browser, base_url, site):
     """Every page at 1280 and then at 390 px (one fresh page each, resized: MathJax's
@@ -207,8 +215,7 @@ def reading(browser, base_url, site):
                 measured["bibliography"] = page.evaluate(BIBLIOGRAPHY)
             for viewport, suffix in ((DESKTOP, ""), (PHONE, "-phone")):
                 page.set_viewport_size(viewport)
-                page.wait_for_function(f"document.documentElement.clientWidth === "
-                                       f"{viewport['width']}")
+                page.wait_for_function(SETTLED, arg=viewport["width"])
                 measured[name, viewport["width"]] = page.evaluate(MEASURE)
                 target = SCREENSHOTS / f"{Path(name).name}{suffix}.png"
                 page.screenshot(path=str(target), full_page=True)
