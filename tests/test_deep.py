@@ -481,27 +481,74 @@ def test_bn_input_deviations_are_the_batch_deviations_of_each_layers_input(regre
 
 
 def _run(status="stationary", degenerate="", usable=True, bn_kink=False, data="regression",
-         activation="tanh", width=2, **rest):
+         activation="tanh", width=2, depth=1, c_star=0.0, c_affine=1.0, **rest):
     return SimpleNamespace(status=status, degenerate=degenerate, usable=usable,
                            bn_kink=bn_kink, data=data, activation=activation, width=width,
-                           **rest)
+                           depth=depth, c_star=c_star, interpolates=c_star < 1e-8,
+                           above_affine=c_star > c_affine, **rest)
 
 
 def test_run_counts_counts_each_kind_of_end_once():
-    runs = [_run(), _run(status="kink", usable=False, activation="relu"),
+    runs = [_run(),
+            _run(status="kink", usable=False, activation="relu"),
             _run(degenerate="constant layer 1", usable=False, activation="relu"),
             _run(status="not stationary", usable=False, data="paper"),
             _run(bn_kink=True, usable=False, width=4)]
     counts = experiment.run_counts(runs, [SimpleNamespace(n_saddle=2),
                                           SimpleNamespace(n_saddle=1)])
     assert counts == {"n_runs": 5, "n_usable": 1, "n_degenerate": 1, "n_const_layer_relu": 1,
-                      "n_tanh2_stat": 1, "n_not_stationary": 1, "n_kink": 1,
-                      "n_stationary": 3, "n_saddle": 3, "n_bn_kink": 1}
+                      "n_not_stationary": 1, "n_kink": 1, "n_stationary": 3, "n_saddle": 3,
+                      "n_bn_kink": 1, "n_tanh": 3, "n_tanh_not_stationary": 1,
+                      "n_tanh_never_cells": 1, "n_tanh_never_runs": 1,
+                      "n_usable_tanh_not_interpolating": 0, "n_usable_relu": 0,
+                      "n_usable_relu_not_interpolating": 0, "n_usable_relu_above_affine": 0}
+
+
+def _ended(status, activation="tanh", data="regression", width=2, depth=1, c_star=1.0):
+    return experiment.Run(data, width, depth, activation, 0, c_star, 0.0, status, "", True,
+                          0.0, 1.0, 1.0, 0.0, 1.0, 1.0, 0.0, np.zeros(1), np.zeros(1),
+                          False, 1.0)
+
+
+def test_tanh_runs_that_never_ended_stationary_are_counted_over_every_configuration():
+    # width 2 depth 1: none stationary (2 runs); width 4 depth 1: none (1 run); width 4
+    # depth 2: one of two stationary; a ReLU configuration with none stationary is not tanh
+    runs = [_ended("not stationary"), _ended("not stationary"),
+            _ended("not stationary", width=4), _ended("stationary", width=4, depth=2),
+            _ended("not stationary", width=4, depth=2), _ended("kink", activation="relu")]
+    assert experiment.tanh_never_stationary(runs) == [("regression", 2, 1),
+                                                      ("regression", 4, 1)]
+    counts = experiment.run_counts(runs, [])
+    assert (counts["n_tanh"], counts["n_tanh_not_stationary"]) == (5, 4)
+    assert (counts["n_tanh_never_cells"], counts["n_tanh_never_runs"]) == (2, 3)
+
+
+def test_c_star_above_the_best_affine_fit_and_interpolation_are_told_apart():
+    at_fit = _ended("stationary", activation="relu", c_star=1.0 + 1e-12)
+    above = _ended("stationary", activation="relu", c_star=3.0)
+    zero = _ended("stationary", c_star=1e-29)
+    assert not at_fit.above_affine and above.above_affine and not zero.above_affine
+    assert zero.interpolates and not at_fit.interpolates
+    counts = experiment.run_counts([at_fit, above, zero], [])
+    assert counts["n_usable_relu"] == 2 and counts["n_usable_relu_above_affine"] == 1
+    assert counts["n_usable_relu_not_interpolating"] == 2
+    assert counts["n_usable_tanh_not_interpolating"] == 0
+    cell, = experiment.cells([at_fit, above])
+    assert cell.c_star == (2.0 + 5e-13, 1.0 + 1e-12, 3.0) and cell.n_above_affine == 1
+
+
+def test_run_grid_records_the_best_affine_fit_of_each_learning_set(regression):
+    runs = experiment.run_grid({"regression": regression}, widths=(2,), depths=(1,),
+                               activations=("identity",), seeds=(0,))
+    c_ls = analysis.least_squares_with_intercept(regression)[2]
+    assert runs[0].c_affine == c_ls
+    # an identity network is affine in x: its trained loss is the best affine fit's
+    assert runs[0].c_star == pytest.approx(c_ls, rel=1e-9) and not runs[0].above_affine
 
 
 def test_grid_cells_summarize_the_usable_runs_of_each_configuration():
     def run(seed, usable=True, raw=10.0, raw_b=5.0, profile=1e-3, **kw):
-        return _run(usable=usable, depth=1, seed=seed, raw=raw, raw_b=raw_b,
+        return _run(usable=usable, seed=seed, raw=raw, raw_b=raw_b,
                     profile=profile, second_order=True, **kw)
 
     runs = [run(0), run(1, raw=30.0, raw_b=3.0, profile=1e-9),
@@ -537,7 +584,8 @@ def _cell(data="paper", width=2, depth=1, activation="relu", usable=True):
     stats = (1e-9, 1e-10, 2.0) if usable else None
     return experiment.GridCell(data, width, depth, activation, 10, 7 if usable else 0, 1, 0,
                                (123.0, 45.6, 789.0) if usable else None,
-                               0.5 if usable else None, stats, 3)
+                               0.5 if usable else None, stats, 3,
+                               (2.3565, 1e-30, 9.44) if usable else None, 2)
 
 
 def test_the_cells_table_has_one_line_per_configuration_two_significant_digits():
@@ -545,8 +593,8 @@ def test_the_cells_table_has_one_line_per_configuration_two_significant_digits()
     assert len(lines) == 4 and set(lines[1]) == {"-"} and len(lines[1]) == len(lines[0])
     assert lines[2].split() == ["paper", "2", "1", "relu", "|", "7/10", "1", "|", "1.2e+02",
                                 "[46,", "7.9e+02]", "0.50", "|", "<1e-08", "[<1e-08,", "2]",
-                                "3"]
-    assert lines[3].split()[-4:] == ["-", "|", "-", "-"]
+                                "3", "|", "2.4", "[<1e-08,", "9.4]", "2"]
+    assert lines[3].split()[-7:] == ["-", "|", "-", "-", "|", "-", "-"]
 
 
 def test_the_moves_table_has_one_line_per_setting():

@@ -14,10 +14,13 @@ def _g(v: float) -> str:
 
 
 def format_cells(cs: list[GridCell]) -> str:
-    """The per-configuration table, fixed formats, two significant digits."""
+    """The per-configuration table, fixed formats, two significant digits; the last
+    columns are C(W*) over the usable runs (median [min, max], below 1e-8 as a bound) and
+    how many of them lie above the best affine fit."""
     head = (f"{'set':<10} {'n':>1} {'L':>1} {'g':<8} | {'ok':>5} {'deg':>3} | "
             f"{'raw |dC^(W*)| med [min, max]':<28} {'b-share':>7} | "
-            f"{'profile med [min, max]':<28} {'>1e-6':>5}")
+            f"{'profile med [min, max]':<28} {'>1e-6':>5} | "
+            f"{'C(W*) med [min, max]':<28} {'>aff':>4}")
     lines = [head, "-" * len(head)]
     for c in cs:
         ok = f"{c.n_usable}/{c.n}"
@@ -25,9 +28,12 @@ def format_cells(cs: list[GridCell]) -> str:
         share = f"{c.raw_b_share:.2f}" if c.raw_b_share is not None else "-"
         prof = (f"{_g(c.profile[0])} [{_g(c.profile[1])}, {_g(c.profile[2])}]"
                 if c.profile else "-")
+        loss = (f"{_g(c.c_star[0])} [{_g(c.c_star[1])}, {_g(c.c_star[2])}]"
+                if c.c_star else "-")
         lines.append(f"{c.data:<10} {c.width:>1} {c.depth:>1} {c.activation:<8} | {ok:>5} "
                      f"{c.n_degenerate:>3} | {raw:<28} {share:>7} | {prof:<28} "
-                     f"{c.n_profile_nonzero if c.profile else '-':>5}")
+                     f"{c.n_profile_nonzero if c.profile else '-':>5} | {loss:<28} "
+                     f"{c.n_above_affine if c.c_star else '-':>4}")
     return "\n".join(lines)
 
 

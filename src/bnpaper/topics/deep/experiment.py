@@ -24,7 +24,12 @@ PROFILE_TOL = 1e-6
 """‖∇_θ P̂‖ above this counts as a non-zero profile gradient (the training tolerance)."""
 
 NOISE_BOUND = 1e-8
-"""A profile gradient below this is reported as rounding noise (``< 1e-8``)."""
+"""A profile gradient below this is reported as rounding noise (``< 1e-8``); so is a loss
+C(W*) below it (the network interpolates the labels)."""
+
+AFFINE_TOL = 1e-6
+"""C(W*) counts as above the best affine fit C_LS when C(W*) − C_LS > AFFINE_TOL·max(1, C_LS)
+(training stops at ‖∇C‖ < 1e-8, so C(W*) is far closer to a stationary value than this)."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,24 @@ class Run:
     """ReLU only: some BN output of the BN network at W* is 0 up to
     :data:`bnpaper.topics.deep.analysis.KINK_TOL`, where Ĉ may not be differentiable
     (:func:`bnpaper.topics.deep.analysis.bn_kink`)."""
+    c_affine: float = float("nan")
+    """C_LS, the loss of the best affine fit of the learning set (least squares with
+    intercept, :func:`bnpaper.topics.deep.analysis.least_squares_with_intercept`)."""
+
+    @property
+    def above_affine(self) -> bool:
+        """C(W*) is above the best affine fit C_LS (by more than :data:`AFFINE_TOL`, relative).
+
+        For the identity every network is affine in x̄, so C ≥ C_LS and C(W*) = C_LS is a
+        global minimum; C(W*) < :data:`NOISE_BOUND` (interpolation) is one for every
+        activation. A W* above C_LS has only passed the necessary conditions of a local
+        minimum."""
+        return bool(self.c_star - self.c_affine > AFFINE_TOL * max(1.0, self.c_affine))
+
+    @property
+    def interpolates(self) -> bool:
+        """C(W*) < :data:`NOISE_BOUND`: W* fits every label, a global minimum of C ≥ 0."""
+        return self.c_star < NOISE_BOUND
 
     @property
     def usable(self) -> bool:
@@ -85,6 +108,7 @@ def run_grid(sets: dict[str, LearningSet], widths: tuple[int, ...], depths: tupl
     runs: list[Run] = []
     for name, data in sets.items():
         data = data.numeric()
+        c_affine = analysis.least_squares_with_intercept(data)[2]
         keys = [(w, d, a, s) for w in widths for d in depths for a in activations
                 for s in seeds]
         archs = [Architecture(data.d, w, d, a) for w, d, a, _ in keys]
@@ -104,7 +128,7 @@ def run_grid(sets: dict[str, LearningSet], widths: tuple[int, ...], depths: tupl
                 float(np.linalg.norm(sp.grad_bn[0])), float(sp.grad_bn_hidden[0]),
                 float(sp.grad_bn_v[0]), float(abs(sp.grad_bn_b[0])),
                 float(sp.profile_norm[0]), float(sp.best_output_loss[0] - res.loss[0]), w,
-                start, analysis.bn_kink(w, arch, data, degenerate)))
+                start, analysis.bn_kink(w, arch, data, degenerate), c_affine))
     return runs
 
 
@@ -135,6 +159,10 @@ class GridCell:
     """(median, min, max) of the profile gradient over usable runs."""
     n_profile_nonzero: int
     """Usable runs with profile gradient > PROFILE_TOL."""
+    c_star: tuple[float, float, float] | None = None
+    """(median, min, max) of C(W*) over usable runs."""
+    n_above_affine: int = 0
+    """Usable runs whose C(W*) is above the best affine fit (:attr:`Run.above_affine`)."""
 
 
 def _stats(v: list[float]) -> tuple[float, float, float] | None:
@@ -156,30 +184,55 @@ def cells(runs: list[Run]) -> list[GridCell]:
                             _stats([r.raw for r in ok]),
                             float(np.median([r.raw_b / r.raw for r in ok])) if ok else None,
                             _stats([r.profile for r in ok]),
-                            sum(r.profile > PROFILE_TOL for r in ok)))
+                            sum(r.profile > PROFILE_TOL for r in ok),
+                            _stats([r.c_star for r in ok]),
+                            sum(r.above_affine for r in ok)))
     return out
 
 
 def run_counts(runs: list[Run], cs: list[GridCell]) -> dict[str, int]:
     """How the runs ended, counted: all, usable, degenerate (ReLU with a constant layer
-    among them), by end status, tanh of width 2 on the regression set ending stationary,
-    stationary but failing the second-order check, and with a ReLU kink in the BN network.
-    Keyed by the names the chapter glues."""
+    among them), by end status, stationary but failing the second-order check, with a ReLU
+    kink in the BN network; the tanh runs not ending stationary (over every configuration)
+    and the tanh configurations none of whose runs ended stationary; the usable runs by
+    what C(W*) certifies (interpolation, above the best affine fit). Keyed by the names the
+    chapter glues."""
+    tanh = [r for r in runs if r.activation == "tanh"]
+    never = tanh_never_stationary(runs)
+    usable = [r for r in runs if r.usable]
     return {
         "n_runs": len(runs),
-        "n_usable": sum(r.usable for r in runs),
+        "n_usable": len(usable),
         "n_degenerate": sum(bool(r.degenerate) for r in runs),
         "n_const_layer_relu": sum(r.degenerate.startswith("constant layer")
                                   and r.activation == "relu" for r in runs),
-        "n_tanh2_stat": sum(r.status == "stationary" for r in runs
-                            if r.data == "regression" and r.activation == "tanh"
-                            and r.width == 2),
         "n_not_stationary": sum(r.status == "not stationary" for r in runs),
         "n_kink": sum(r.status == "kink" for r in runs),
         "n_stationary": sum(r.status == "stationary" for r in runs),
         "n_saddle": sum(c.n_saddle for c in cs),
         "n_bn_kink": sum(r.bn_kink for r in runs),
+        "n_tanh": len(tanh),
+        "n_tanh_not_stationary": sum(r.status != "stationary" for r in tanh),
+        "n_tanh_never_cells": len(never),
+        "n_tanh_never_runs": sum((r.data, r.width, r.depth) in never for r in tanh),
+        "n_usable_tanh_not_interpolating": sum(not r.interpolates for r in usable
+                                               if r.activation == "tanh"),
+        "n_usable_relu": sum(r.activation == "relu" for r in usable),
+        "n_usable_relu_not_interpolating": sum(not r.interpolates for r in usable
+                                               if r.activation == "relu"),
+        "n_usable_relu_above_affine": sum(r.above_affine for r in usable
+                                          if r.activation == "relu"),
     }
+
+
+def tanh_never_stationary(runs: list[Run]) -> list[tuple[str, int, int]]:
+    """The tanh configurations (learning set, width, depth) none of whose runs ended
+    stationary, in the runs' order."""
+    groups: dict[tuple[str, int, int], list[Run]] = {}
+    for r in runs:
+        if r.activation == "tanh":
+            groups.setdefault((r.data, r.width, r.depth), []).append(r)
+    return [k for k, rs in groups.items() if not any(r.status == "stationary" for r in rs)]
 
 
 @dataclass(frozen=True)
