@@ -12,6 +12,7 @@ import sympy as sp
 
 from bnpaper.core import autodiff, bn_closed_form, least_squares, model
 from bnpaper.core.data import LearningSet, make_learning_set
+from bnpaper.core.namespace import to_exact
 from bnpaper.paper import lemma
 from bnpaper.paper.counterexample import counterexample_set
 from bnpaper.presentation.reports import scope as reports
@@ -243,3 +244,51 @@ def test_counterexample_caption_and_intro_state_direction_hypothesis_and_scope()
     assert "starting from any $W_0$\nwith $\\langle W_0, W^*\\rangle > 0$" in intro
     assert "## How to cite" in intro and "{cite:t}`dannemann2025`" in intro
     assert "version 0.1.0" in intro and "CITATION.cff" in intro
+
+
+# --------------------------------------------------------------------------- a hidden bias
+
+
+def test_scope_table_prints_lambda_only_where_xc_has_full_column_rank():
+    rows = scope.scope_rows(n=100)
+    lines = reports.scope_markdown(rows).splitlines()[2:]
+    for row, line in zip(rows, lines, strict=True):
+        assert ("λ =" in line) == (row.rank == row.d and row.verdict.multiple is not None)
+    assert any("λ = -1" in line for line in lines)  # the full-rank maximum keeps its λ
+    assert sum(r.rank < r.d for r in rows) >= 4  # M ≤ d, both bias rows, rank one
+
+
+def test_the_rank_one_example_is_a_hidden_bias_2x1_minus_x2():
+    regime, data = scope.scope_examples()["rank Xc = 1 < d"]
+    assert scope.constant_combination(data) == (2, -1)
+    assert regime.endswith("a hidden bias: 2x₁ − x₂ = 1")
+    assert scope.constant_combination(counterexample_set()) is None
+    assert scope.combination_text((-1, 3, 0, -2)) == "−x₁ + 3x₂ − 2x₄"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_full_rank_x_with_rank_deficient_xc_has_one_in_its_column_space(seed):
+    """X (M × d) of full column rank whose columns include a combination equal to 1: Xc is
+    rank-deficient, Xc c = 0 for the c with Xc = 1, r̄ = 0 and W* is a global BN minimum; a
+    generic X of full rank has 1 ∉ col X and Xc of full rank."""
+    rng = np.random.default_rng(seed)
+    m, d = 7, 3
+    base = rng.integers(-3, 4, size=(m, d - 1))
+    c = np.array([*rng.integers(1, 3, size=d - 1), 1])
+    hidden = (1 - base @ c[:-1]) // c[-1]  # last column: ⟨c, x⟩ = 1 on every sample
+    x = np.column_stack([base, hidden])
+    assert np.linalg.matrix_rank(x) == d
+    y = rng.integers(-5, 6, size=m)
+    data = LearningSet(to_exact(x), to_exact(y))
+    found = scope.constant_combination(data)
+    assert found is not None
+    assert list(sp.Matrix(x.tolist()) * sp.Matrix(found)) == [1] * m
+    geometry = scope.minima_geometry(data)
+    assert geometry.rank < d
+    w_star = least_squares.least_norm_standard_optimum(data)
+    assert sum(data.y) - sum(data.x @ w_star) == 0  # r̄ = 0
+    assert scope.bn_verdict(geometry, w_star).kind in ("minimum", "flat minimum")
+    assert all(g == 0 for g in scope.exact_bn_gradient(data, w_star))
+    generic = LearningSet(to_exact(rng.integers(-3, 4, size=(m, d))), data.y)
+    assert scope.constant_combination(generic) is None
+    assert scope.minima_geometry(generic).rank == d

@@ -26,7 +26,7 @@ def _examples(**changes):
         default = module.default_inputs()
         examples = dict(default.examples)
         for regime, data in changes.items():
-            regime = {"under": "M ≤ d", "centred": "centred inputs"}.get(regime, regime)
+            regime = {"under": module.UNDER_REGIME, "centred": "centred inputs"}.get(regime, regime)
             examples[regime] = (examples[regime][0], data())
         return replace(default, examples=examples)
     return inputs

@@ -16,6 +16,9 @@ from bnpaper.core.data import LearningSet
 from bnpaper.core.text import fmt_exact
 from bnpaper.topics import random_sets, scope
 
+UNDER_REGIME = "M ≤ d, X of rank M"
+"""The regime of :func:`bnpaper.topics.scope.scope_examples` with more weights than samples."""
+
 BIAS_REGIMES = ("bias input, M = d = 3 (W* also interpolates)", "bias input, M = 4 ≥ d + 1")
 """The regimes of :func:`bnpaper.topics.scope.scope_examples` with a bias input."""
 
@@ -54,8 +57,8 @@ def claims(inputs: Inputs | None = None) -> list[Claim]:
                                     standard_optimum=inputs.standard_optimum,
                                     verdict=inputs.verdict, distance_sq=inputs.distance_sq)
             for regime, (example, data) in inputs.examples.items()}
-    under = rows["M ≤ d"]
-    under_data = inputs.examples["M ≤ d"][1]
+    under = rows[UNDER_REGIME]
+    under_data = inputs.examples[UNDER_REGIME][1]
     interpolates = all(sp.simplify(e) == 0 for e in under_data.x @ under.w_star - under_data.y)
     bias_rows = [rows[regime] for regime in BIAS_REGIMES]
     expected = []

@@ -36,14 +36,16 @@ from bnpaper.paper import lemma
 from bnpaper.paper.counterexample import counterexample_set
 
 EXTRA_INPUT = (0, 0, 1)
-"""A third input for the paper's three samples: then M = d = 3 and X is invertible."""
+"""A third feature column (one more entry per sample) for the paper's three samples: then
+M = d = 3 and X is invertible."""
 
 EXTRA_SAMPLE = ((3, 1), 4)
 """A fourth sample (input, label) for the paper's set: with a bias there are then more
 samples (4) than weights (3), so W* need not interpolate."""
 
 RANK_ONE_INPUTS = ((1, 1), (2, 3), (3, 5))
-"""Inputs with x₂ = 2x₁ − 1: X has full rank 2, but Xc has rank 1."""
+"""Inputs with x₂ = 2x₁ − 1: X has full rank 2, but Xc has rank 1. That is a hidden bias,
+2x₁ − x₂ = 1 on every sample (:func:`constant_combination`)."""
 
 NEGATIVE_LABELS = (2, 2, 1)
 """Labels for the paper's inputs with W* = −v̂ (as in the general chapter's examples)."""
@@ -75,21 +77,55 @@ def scope_examples() -> dict[str, tuple[str, LearningSet]]:
     paper = counterexample_set()
     x_bar = paper.x.sum(axis=0) / paper.M
     x4, y4 = EXTRA_SAMPLE
+    rank_one = LearningSet(to_exact(RANK_ONE_INPUTS), paper.y)
     return {
         "M ≥ d + 1, Xc of full rank, no bias": ("the paper's set", paper),
         "the same, W* ∥ v̂ with λ < 0": (f"labels {NEGATIVE_LABELS}",
                                         LearningSet(paper.x, to_exact(NEGATIVE_LABELS))),
         "M ≥ d + 1, no bias (4 samples)": (f"a fourth sample x = {x4}, y = {y4}",
                                             four_samples()),
-        "M ≤ d": (f"a third input {EXTRA_INPUT}", underdetermined_example()),
+        "M ≤ d, X of rank M": (f"a third feature column {EXTRA_INPUT}",
+                               underdetermined_example()),
         "bias input, M = d = 3 (W* also interpolates)": ("a constant input 1",
                                                          with_bias(paper)),
         "bias input, M = 4 ≥ d + 1": ("4 samples, a constant input 1",
                                           with_bias(four_samples())),
         "centred inputs": ("inputs minus x̄", LearningSet(paper.x - x_bar, paper.y)),
-        "rank Xc = 1 < d": (f"inputs {RANK_ONE_INPUTS}",
-                            LearningSet(to_exact(RANK_ONE_INPUTS), paper.y)),
+        "rank Xc = 1 < d": (f"inputs {RANK_ONE_INPUTS}, a hidden bias: "
+                            + combination_text(constant_combination(rank_one)) + " = 1",
+                            rank_one),
     }
+
+
+def constant_combination(data: LearningSet) -> tuple[Any, ...] | None:
+    """Exact c with Xc = 1 (a linear combination of the inputs constant over the batch: a
+    bias, visible or hidden), the least-norm one; None if 1 ∉ col X.
+
+    If X has full column rank, 1 ∈ col X exactly when Xc is rank-deficient: Xc w = 0 with
+    w ≠ 0 means Xw = ⟨x̄, w⟩1 with Xw ≠ 0, and conversely Xc = 1 gives Xc c = 1 − 1 = 0.
+    Then r̄ = 0 and W* is a global minimum of Ĉ (proposition on the mean residual).
+    """
+    x = sympy_matrix(data.exact().x)
+    ones = sp.ones(x.rows, 1)
+    c = x.pinv() * ones
+    if any(sp.simplify(e) != 0 for e in x * c - ones):
+        return None
+    return tuple(sp.nsimplify(e) for e in c)
+
+
+def combination_text(c: tuple[Any, ...]) -> str:
+    """⟨c, x⟩ in words, e.g. (2, −1) → "2x₁ − x₂" (terms with coefficient 0 left out)."""
+    subscripts = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+    terms = []
+    for i, coefficient in enumerate(c, start=1):
+        if coefficient == 0:
+            continue
+        size = abs(coefficient)
+        term = ("" if size == 1 else f"{size}") + "x" + str(i).translate(subscripts)
+        sign = ("−" if coefficient < 0 else "") if not terms else (
+            " − " if coefficient < 0 else " + ")
+        terms.append(sign + term)
+    return "".join(terms) or "0"
 
 
 # --------------------------------------------------------------------------- exact pieces
