@@ -134,7 +134,7 @@
       r.lhsWhy = r.closestWhy = "none: \u03c3(w) = 0 for every w (all inputs equal), so \u0108 has no minimum";
     } else if (s.kind === "ray") {
       var p = dot(w0, s.direction);
-      if (p > 0) {
+      if (p > TOL * norm(w0)) { // (a W0 perpendicular to the ray, to rounding, has no closest point)
         r.closest = [p * s.direction[0], p * s.direction[1]];
         var q = cross(w0, s.direction);
         r.lhs = q * q;
@@ -145,7 +145,7 @@
       }
     } else if (s.kind === "half-plane") {
       var h = dot(w0, s.c);
-      if (h > 0 && !w0zero) { r.closest = [w0[0], w0[1]]; r.lhs = 0; }
+      if (h > TOL * norm(w0) * norm(s.c) && !w0zero) { r.closest = [w0[0], w0[1]]; r.lhs = 0; }
       else {
         r.lhs = h > 0 ? 0 : h * h / dot(s.c, s.c);
         r.closestWhy = "none: the BN minima are the open half-plane \u27e8w, Xc\u1d40yc\u27e9 > 0, and W\u2080 is not in it; " +
@@ -622,7 +622,8 @@
 
   Explorer.prototype.bindPlane = function () {
     var self = this;
-    this.svg.addEventListener("pointerdown", function (ev) {
+    // a click (a tap, not the start of a scroll on a phone) moves W0 to that point
+    this.svg.addEventListener("click", function (ev) {
       if (ev.button !== 0 || self.handle.contains(ev.target)) return;
       self.setW0(self.pointerToW(ev));
     });
