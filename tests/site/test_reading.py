@@ -1,9 +1,9 @@
 """The book as a reader sees it, at 1280 px and at 390 px (issue 21).
 
-Every page is opened once at each width (``reading``, below: a fresh page each time, as
-``conftest.open_page`` opens them) and measured there, and a full-page screenshot of it is
-left in ``_build/screenshots`` (``NAME.png`` at 1280 px, ``NAME-phone.png`` at 390 px) for a
-person to look at. The tests read what was measured:
+Every page is opened once (``reading``, below; the server and browser are conftest.py's
+fixtures), measured at 1280 px and again after a resize to 390 px, and a full-page
+screenshot at each width is left in ``_build/screenshots`` (``NAME.png`` at 1280 px,
+``NAME-phone.png`` at 390 px) for a person to look at. The tests read what was measured:
 
 - At 1280 px no code block, cell output, table or display equation is wider than the
   article's column, and none scrolls sideways inside its own box (a cut-off result is not
@@ -34,9 +34,11 @@ from urllib.parse import quote_plus
 import pytest
 import yaml
 
-from .conftest import DESKTOP, PHONE, SCREENSHOTS, open_page
-from .serve import ROOT, reader_pages
+from .serve import ROOT, reader_pages, wait_for_mathjax
 
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+SCREENSHOTS = ROOT / "_build" / "screenshots"
 PAGES = reader_pages()
 WIDTHS = (DESKTOP["width"], PHONE["width"])
 TOLERANCE = 1  # px: sub-pixel layout rounds either way
@@ -189,6 +191,22 @@ BIBLIOGRAPHY = r"""() => [...document.querySelectorAll('article.bd-article div.c
     links: [...entry.querySelectorAll('a.reference.external')].map(a => a.href),
     text: entry.textContent.replace(/\s+/g, ' ').trim(),
   }))"""
+
+
+def open_page(browser, url: str, viewport: dict = DESKTOP):
+    """``url`` in a fresh page, once MathJax has typeset it; console errors are collected
+    in the list returned with it. Nothing outside localhost is fetched (the site is
+    self-contained: test_browser.py checks that)."""
+    page = browser.new_page(viewport=viewport)
+    page.set_default_timeout(60_000)
+    errors: list[str] = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
+        ("http://127.0.0.1", "http://localhost")) else route.abort())
+    page.goto(url, wait_until="load")
+    wait_for_mathjax(page)
+    return page, errors
 
 
 # After a resize: the new width is laid out and the theme's transitions (the primary sidebar
@@ -371,7 +389,7 @@ def test_bibliography_labels_read_as_the_citations(reading):
 @pytest.mark.parametrize("query", SEARCHES)
 def test_search_results_show_no_tex(browser, base_url, query):
     """Titles and snippets of the search results, once every snippet has been made."""
-    page, load = open_page(browser, f"{base_url}/search.html?q={quote_plus(query)}")
+    page, errors = open_page(browser, f"{base_url}/search.html?q={quote_plus(query)}")
     try:
         # Sphinx's searchtools.js titles the results so once it has listed them all
         page.wait_for_function("typeof Search !== 'undefined' && !!Search.title"
@@ -389,7 +407,7 @@ def test_search_results_show_no_tex(browser, base_url, query):
     tex = [f"{r['title']}: {r['snippet'][:200]}" for r in results
            if "\\" in r["title"] + r["snippet"]]
     assert not tex, "\n".join(tex)
-    assert not load.console_errors, load.console_errors
+    assert not errors, errors
 
 
 @pytest.mark.parametrize("suffix", ["", "-phone"])
