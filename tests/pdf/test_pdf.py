@@ -17,6 +17,9 @@ from myst_nb.core.variables import format_plain_text  # how {glue:text} shows a 
 
 from .conftest import LATEX_DIR, ROOT
 
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
+from pdfbook import tex_to_text  # noqa: E402  (how the PDF build spells title maths)
+
 pytestmark = pytest.mark.pdf
 
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
@@ -285,9 +288,6 @@ def outline_titles() -> list[str]:
 def test_bookmarks_spell_title_maths_in_unicode(built):
     """Every section title with maths is in the PDF outline, its formulas spelled in Unicode
     (book/_ext/pdfbook.py: W₀ = W*, ε, Ĉ), none dropped or left as TeX."""
-    sys.path.insert(0, str(ROOT / "book" / "_ext"))
-    from pdfbook import tex_to_text
-
     titles = [normal(t) for t in outline_titles()]
     assert len(titles) > 2 * len(chapters()), titles[:5]
     expected = []
