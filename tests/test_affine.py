@@ -92,7 +92,7 @@ def test_numerical_minimization_of_the_profile_finds_the_line_from_any_start(pap
 def test_exact_gradients_at_w_star_match_jax_and_finite_differences(paper_set, paper_numeric):
     at = affine.gradient_at(paper_set, (1, 3))
     g, b = float(at.gamma), float(at.beta)
-    jax_grad = autodiff.gradient(model.bn_loss, paper_numeric, gamma=g, beta=b)(W_STAR)
+    jax_grad = autodiff.gradient_of(model.bn_loss, paper_numeric, gamma=g, beta=b)(W_STAR)
     np.testing.assert_allclose(exact.to_floats(at.joint), jax_grad, atol=1e-12)
     fd = central_difference(lambda w: affine.profile_loss(w, paper_numeric), W_STAR, h=1e-6)
     np.testing.assert_allclose(exact.to_floats(at.profile), fd, atol=1e-7)
@@ -102,11 +102,11 @@ def test_exact_gradients_at_w_star_match_jax_and_finite_differences(paper_set, p
 
 def test_gradient_in_w_is_gamma_times_the_fixed_gradient(paper_set, paper_numeric):
     assert affine.gradient_identity_defect(paper_set) == [0, 0]
-    fixed = autodiff.gradient(model.bn_loss, paper_numeric)
+    fixed = autodiff.gradient_of(model.bn_loss, paper_numeric)
     rng = np.random.default_rng(10)
     for w in random_weights(10, seed=11):
         g, b = rng.normal(size=2) * 3
-        joint = autodiff.gradient(model.bn_loss, paper_numeric, gamma=float(g), beta=float(b))(w)
+        joint = autodiff.gradient_of(model.bn_loss, paper_numeric, gamma=float(g), beta=float(b))(w)
         np.testing.assert_allclose(joint, g * fixed(w), atol=1e-11)
 
 

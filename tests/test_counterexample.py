@@ -51,7 +51,7 @@ def test_exact_gradient_at_w_star_matches_finite_differences_and_jax():
     w = np.array(paper.W_STAR, float)
     fd = central_difference(lambda v: reference_bn_loss(v, DATA.x, DATA.y), w)
     np.testing.assert_allclose(grad, fd, atol=1e-9)
-    np.testing.assert_allclose(grad, autodiff.gradient(model.bn_loss, DATA)(w), atol=1e-12)
+    np.testing.assert_allclose(grad, autodiff.gradient_of(model.bn_loss, DATA)(w), atol=1e-12)
 
 
 def test_exact_gradient_rounds_to_the_published_value_and_is_not_zero():
@@ -64,7 +64,7 @@ def test_symbolic_gradient_matches_jax_and_finite_differences_at_random_points()
     grad_expr = exact.gradient(exact.loss_expr(model.bn_loss, EXACT))
     symbols = list(exact.weight_symbols(2))
     grad_fn = sp.lambdify(symbols, grad_expr, modules="mpmath")
-    jax_grad = autodiff.gradient(model.bn_loss, DATA)
+    jax_grad = autodiff.gradient_of(model.bn_loss, DATA)
     for w in random_weights(20, seed=3):
         symbolic = np.array([float(g) for g in grad_fn(*w)])
         np.testing.assert_allclose(symbolic, jax_grad(w), atol=1e-9)
@@ -73,7 +73,7 @@ def test_symbolic_gradient_matches_jax_and_finite_differences_at_random_points()
 
 
 def test_bn_gradient_is_orthogonal_to_w():
-    jax_grad = autodiff.gradient(model.bn_loss, DATA)
+    jax_grad = autodiff.gradient_of(model.bn_loss, DATA)
     for w in random_weights(50, seed=4):
         assert np.dot(jax_grad(w), w) == pytest.approx(0, abs=1e-10)
 
@@ -205,7 +205,7 @@ def test_gradient_and_stationarity_in_three_dimensions():
     assert len(grad) == 3
     w = np.array([1.0, 1.0, 1.0])
     np.testing.assert_allclose(exact.to_floats(grad),
-                               autodiff.gradient(model.bn_loss, data.numeric())(w), atol=1e-12)
+                               autodiff.gradient_of(model.bn_loss, data.numeric())(w), atol=1e-12)
     w1, w2, w3 = exact.weight_symbols(3)
     assert exact.is_stationary(w1**2 + w2**2 + w3**2, (0, 0, 0))
     assert not exact.is_stationary(w1**2 + w2**2 + (w3 - 1) ** 2, (0, 0, 0))

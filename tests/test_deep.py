@@ -399,7 +399,7 @@ def test_hessian_matches_finite_differences_of_the_gradient(regression):
     arch = deep.Architecture(2, 2, 2, "tanh")
     w = random_w(arch, seed=3)
     hess = deep.split_output(arch, regression, w).hessian_c[0]
-    grad = autodiff.gradient(deep.loss, arch, regression, False)
+    grad = autodiff.gradient_of(deep.loss, arch, regression, False)
     fd = np.array([central_difference(lambda v, i=i: grad(v)[i], w, h=1e-5)
                    for i in range(w.size)])
     np.testing.assert_allclose(hess, fd, rtol=1e-5, atol=1e-5)

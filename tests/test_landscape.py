@@ -23,7 +23,7 @@ def facts(paper_set):
 def test_gradient_field_matches_autodiff_pointwise(loss, paper_set, paper_numeric):
     w = random_weights(40, seed=11)
     field = landscape.gradient_field(loss, paper_set)(w)
-    jax_grad = autodiff.gradient(loss, paper_numeric)
+    jax_grad = autodiff.gradient_of(loss, paper_numeric)
     assert field.shape == w.shape
     for wi, gi in zip(w, field, strict=True):
         np.testing.assert_allclose(gi, jax_grad(wi), rtol=1e-10, atol=1e-10)
@@ -114,7 +114,7 @@ def test_angles_of_minima_and_maxima_are_the_extremes_on_a_fine_angular_grid(fac
 def test_descent_at_w_star_matches_autodiff_and_is_perpendicular_to_w_star(facts, paper_numeric):
     w_star = np.array(exact.to_floats(facts.w_star))
     descent = np.array(exact.to_floats(facts.descent))
-    np.testing.assert_allclose(descent, -autodiff.gradient(model.bn_loss, paper_numeric)(w_star),
+    np.testing.assert_allclose(descent, -autodiff.gradient_of(model.bn_loss, paper_numeric)(w_star),
                                atol=1e-14)
     assert facts.descent_dot_w_star == 0
     assert np.dot(descent, w_star) == pytest.approx(0, abs=1e-14)

@@ -90,7 +90,7 @@ def test_bn_of_a_pair_ignores_the_size_of_w(data):
 
 
 def test_pair_loss_has_zero_gradient_off_the_sigma_zero_lines(data):
-    grad = autodiff.gradient(pairs.minibatch_loss, data, 2)
+    grad = autodiff.gradient_of(pairs.minibatch_loss, data, 2)
     f = lambda v: pairs.minibatch_loss(v, data, 2)  # noqa: E731
     for w in random_weights(20, seed=16):
         np.testing.assert_allclose(grad(w), 0, atol=1e-12)
@@ -177,8 +177,8 @@ def test_bn_with_eps_is_the_shrink_factor_times_bn_without(data):
 def test_exact_eps_gradient_at_w_star_matches_jax_and_is_not_zero(paper_set, data, eps):
     loss = exact.loss_expr(model.bn_loss, paper_set, eps=eps)
     grad = exact.to_floats(exact.at(exact.gradient(loss), (1, 3)))
-    np.testing.assert_allclose(grad, autodiff.gradient(model.bn_loss, data, eps=float(eps))(W_STAR),
-                               atol=1e-12)
+    auto = autodiff.gradient_of(model.bn_loss, data, eps=float(eps))
+    np.testing.assert_allclose(grad, auto(W_STAR), atol=1e-12)
     fd = central_difference(lambda w: reference_eps_loss(w, float(eps), data), W_STAR)
     np.testing.assert_allclose(grad, fd, atol=1e-8)
     assert np.hypot(*grad) > 0.01
@@ -224,7 +224,7 @@ def test_eps_minimum_for_small_labels_matches_numerical_optimization(paper_set):
 def test_eps_gradient_at_zero_is_minus_two_centred_inputs_times_labels_over_root_eps(data):
     xc = data.x - data.x.mean(axis=0)
     for eps in (0.25, 1.0):
-        np.testing.assert_allclose(autodiff.gradient(model.bn_loss, data, eps=eps)(np.zeros(2)),
+        np.testing.assert_allclose(autodiff.gradient_of(model.bn_loss, data, eps=eps)(np.zeros(2)),
                                    -2 * xc.T @ data.y / np.sqrt(eps), rtol=1e-12)
 
 
@@ -245,7 +245,7 @@ def test_pairs_with_eps_have_a_nonzero_gradient_at_w_star_that_pushes_w_outward(
     eps = epsilon.PYTORCH_EPS
     losses = [exact.loss_expr(model.bn_loss, paper_set.subset(p), eps=eps) for p in PAIRS]
     grad = exact.to_floats(exact.at(exact.gradient(sum(losses) / 3), (1, 3)))
-    jax_grad = autodiff.gradient(pairs.minibatch_loss, data, 2, eps=float(eps))(W_STAR)
+    jax_grad = autodiff.gradient_of(pairs.minibatch_loss, data, 2, eps=float(eps))(W_STAR)
     np.testing.assert_allclose(grad, jax_grad, rtol=1e-9)
     assert np.hypot(*grad) > 0 and np.dot(grad, W_STAR) < 0
 
@@ -273,7 +273,7 @@ def test_descent_direction_of_pairs_with_eps_at_w_star_is_not_parallel_to_w_star
     cross = sp.radsimp(1 * grad[1] - 3 * grad[0])  # W* × ∇Ĉ_{2,ε}(W*)
     assert sp.N(cross, 30) != 0 and float(cross) > 0  # −∇ is clockwise of W*: it turns w clockwise
     assert float(-(1 * grad[0] + 3 * grad[1])) > 0  # and has an outward component
-    jax_grad = autodiff.gradient(pairs.minibatch_loss, data, 2, eps=1e-5)(W_STAR)
+    jax_grad = autodiff.gradient_of(pairs.minibatch_loss, data, 2, eps=1e-5)(W_STAR)
     np.testing.assert_allclose(exact.to_floats(grad), jax_grad, rtol=1e-9)
 
 

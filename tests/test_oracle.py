@@ -98,7 +98,7 @@ def test_bn_output_and_gradient_match_flax_on_random_learning_sets(activation):
                                    flax_neuron_output(w, data.x, activation=activation),
                                    rtol=1e-12, atol=1e-12)
         np.testing.assert_allclose(
-            autodiff.gradient(model.bn_loss, data, activation=activation)(w),
+            autodiff.gradient_of(model.bn_loss, data, activation=activation)(w),
             flax_gradient(w, data.x, data.y, activation=activation), rtol=1e-9, atol=1e-10)
 
 
@@ -107,7 +107,7 @@ def test_eps_matches_flax_when_set_explicitly(eps, paper_numeric):
     for data, w in [(paper_numeric, np.array(paper.W_STAR, float)), *random_problems(6, seed=12)]:
         np.testing.assert_allclose(model.bn_output(w, data, eps=eps),
                                    flax_neuron_output(w, data.x, eps), rtol=1e-12, atol=1e-12)
-        np.testing.assert_allclose(autodiff.gradient(model.bn_loss, data, eps=eps)(w),
+        np.testing.assert_allclose(autodiff.gradient_of(model.bn_loss, data, eps=eps)(w),
                                    flax_gradient(w, data.x, data.y, eps), rtol=1e-9,
                                    atol=1e-10)
 
@@ -127,7 +127,7 @@ def test_relu_after_bn_matches_flax_at_w_star_and_on_the_minima_ray(paper_numeri
         np.testing.assert_allclose(model.bn_loss(w, paper_numeric, activation="relu"),
                                    flax_neuron_loss(w, *xy(paper_numeric), activation="relu"),
                                    rtol=1e-13)
-        grad = autodiff.gradient(model.bn_loss, paper_numeric, activation="relu")
+        grad = autodiff.gradient_of(model.bn_loss, paper_numeric, activation="relu")
         np.testing.assert_allclose(grad(w),
                                    flax_gradient(w, *xy(paper_numeric), activation="relu"),
                                    rtol=1e-10, atol=1e-12)
@@ -190,5 +190,5 @@ def test_deep_bn_loss_gradient_matches_a_flax_network():
         return jnp.sum(r * r)
 
     expected = np.asarray(jax.grad(flax_loss)(jnp.asarray(w)))
-    got = autodiff.gradient(deep.loss, arch, data, bn=True)(w)
+    got = autodiff.gradient_of(deep.loss, arch, data, bn=True)(w)
     np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-10)

@@ -110,7 +110,7 @@ def test_exact_bn_relu_gradient_at_w_star_matches_jax_and_finite_differences(
         paper_set, paper_numeric):
     grad = np.array(exact.to_floats(critical.bn_relu_gradient_at(paper_set, W_STAR)))
     w = np.array([1.0, 3.0])
-    jax_grad = autodiff.gradient(model.bn_loss, paper_numeric, activation="relu")
+    jax_grad = autodiff.gradient_of(model.bn_loss, paper_numeric, activation="relu")
     np.testing.assert_allclose(grad, jax_grad(w), atol=1e-12)
     fd = central_difference(lambda v: reference_bn_relu_loss(v, paper_numeric), w)
     np.testing.assert_allclose(grad, fd, atol=1e-8)
@@ -123,7 +123,7 @@ def test_bn_relu_gradient_at_w_star_is_not_zero_and_orthogonal_to_w_star(paper_s
 
 
 def test_exact_bn_relu_gradient_matches_jax_at_random_smooth_points(paper_set, paper_numeric):
-    jax_grad = autodiff.gradient(model.bn_loss, paper_numeric, activation="relu")
+    jax_grad = autodiff.gradient_of(model.bn_loss, paper_numeric, activation="relu")
     for w in random_weights(8, seed=5):
         w = tuple(sp.Rational(round(c, 3)).limit_denominator(1000) for c in w)
         g = np.array(exact.to_floats(critical.bn_relu_gradient_at(paper_set, w)))

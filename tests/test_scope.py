@@ -75,12 +75,12 @@ def test_bias_neuron_w_star_is_slope_and_intercept_and_a_bn_minimum(seed):
     w_star = np.linalg.lstsq(data.x, data.y, rcond=None)[0]
     fits = least_squares.linear_fits(plain)
     np.testing.assert_allclose(w_star, [*fits.v_hat, fits.intercept], atol=1e-10)
-    grad = autodiff.gradient(model.bn_loss, data)(w_star)
+    grad = autodiff.gradient_of(model.bn_loss, data)(w_star)
     assert np.linalg.norm(grad) < 1e-9
     assert violations(data, w_star) == 0
     # the same samples without the bias input: W* is off the minima and the lemma fails
     w_plain = np.linalg.lstsq(plain.x, plain.y, rcond=None)[0]
-    assert np.linalg.norm(autodiff.gradient(model.bn_loss, plain)(w_plain)) > 1e-3
+    assert np.linalg.norm(autodiff.gradient_of(model.bn_loss, plain)(w_plain)) > 1e-3
     assert violations(plain, w_plain) > 0
 
 
@@ -151,7 +151,7 @@ def test_exact_distance_matches_float_distance():
 
 def test_rank_one_every_point_is_a_flat_stationary_point():
     data = scope.scope_examples()["rank Xc = 1 < d"][1].numeric()
-    grad = autodiff.gradient(model.bn_loss, data)
+    grad = autodiff.gradient_of(model.bn_loss, data)
     for w in np.random.default_rng(0).normal(size=(10, 2)):
         assert np.linalg.norm(grad(w)) < 1e-9
     assert scope.distance_sq_to_bn_minima(np.ones(2), scope.minima_geometry(data)) == 0

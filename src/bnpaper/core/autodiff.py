@@ -35,7 +35,8 @@ def jax_x64() -> Any:
     return jax
 
 
-def gradient(loss: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[Any], np.ndarray]:
+def gradient_of(loss: Callable[..., Any], *args: Any, **kwargs: Any
+                ) -> Callable[[Any], np.ndarray]:
     """w ↦ ∇_w loss(w, *args, **kwargs) by reverse-mode autodiff, jit-compiled, in float64.
 
     ``loss`` is any function of :mod:`bnpaper.model` (or built from them); it is traced with
@@ -60,4 +61,4 @@ def gradient_vanishes(loss: Callable[..., Any], w: Any, *args: Any, atol: float 
     """Whether ‖∇_w loss(w, *args)‖ ≤ atol, by automatic differentiation in float64."""
     if not atol > 0:
         raise ValueError(f"atol = {atol}; expected a positive tolerance")
-    return bool(np.linalg.norm(gradient(loss, *args, **kwargs)(w)) <= atol)
+    return bool(np.linalg.norm(gradient_of(loss, *args, **kwargs)(w)) <= atol)

@@ -34,9 +34,9 @@ from bnpaper.topics.deep.network import (
 
 def gradients(arch: Architecture, data: LearningSet, w: Any, bn: bool) -> np.ndarray:
     """∇C(W) (``bn=False``) or ∇Ĉ(W) (``bn=True``) at one W (P,) → (P,): JAX reverse-mode
-    autodiff (:func:`bnpaper.core.autodiff.gradient`) of
+    autodiff (:func:`bnpaper.core.autodiff.gradient_of`) of
     :func:`~bnpaper.topics.deep.network.loss` itself, not of the solver's padded network."""
-    return autodiff.gradient(loss, arch, data.numeric(), bn)(w)
+    return autodiff.gradient_of(loss, arch, data.numeric(), bn)(w)
 
 
 # ------------------------------------------------------ the output layer and second order

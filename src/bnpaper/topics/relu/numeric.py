@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from bnpaper.core import exact, geometry, model
-from bnpaper.core.autodiff import gradient as autodiff_gradient
+from bnpaper.core.autodiff import gradient_of
 from bnpaper.core.data import LearningSet
 
 
@@ -32,7 +32,7 @@ def autodiff_agrees(data: LearningSet, w: tuple[Any, Any], gradient: Any,
                     tol: float = AUTODIFF_TOL) -> bool:
     """Whether JAX autodiff's ∇Ĉ (BN, then ReLU) at w is within ``tol`` of ``gradient``
     (the exact one, :func:`.critical.bn_relu_gradient_at`) in every entry: an independent check."""
-    numeric = autodiff_gradient(model.bn_loss, data.numeric(), activation="relu")(
+    numeric = gradient_of(model.bn_loss, data.numeric(), activation="relu")(
         np.array(exact.to_floats(w)))
     return bool(np.allclose(exact.to_floats(gradient), numeric, rtol=0, atol=tol))
 
