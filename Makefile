@@ -32,7 +32,8 @@ book: $(STAMP)
 
 # make pdf: the whole book as one PDF, _build/pdf/bnpaper.pdf, from the same sources: Jupyter
 # Book's LaTeX builder (Sphinx warnings are errors), then XeLaTeX through latexmk, which fails
-# on an undefined reference or citation (-Werror). Its own build tree (_build/pdf-build), so
+# on an undefined reference or citation and on a character missing from its font (-Werror);
+# book/_ext/pdfbook.py has the LaTeX fixes. Its own build tree (_build/pdf-build), so
 # it can run beside make book. A copy already in the HTML book (_build/html/bnpaper.pdf,
 # linked from every page once the PDF exists at `make book`) is refreshed too. Needs TeX
 # (README); .ci/run installs it.
