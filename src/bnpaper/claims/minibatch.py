@@ -64,9 +64,8 @@ def claims(inputs: Inputs | None = None) -> list[Claim]:
               source, "—", f"({float(grad_eps[0]):.6f}, {float(grad_eps[1]):.6f})",
               "exact gradient with ε = 1/100000 (sympy)",
               {"∇Ĉ_ε(W*) ≠ 0": any(g != 0 for g in grad_eps)}, Evidence.DERIVED),
-        Claim("minibatch-4", "with ε = 10⁻⁵ Ĉ_ε has no minimum (so Lemma 4.5 has no Ŵ*: it is"
-              " vacuous, not false); inf Ĉ_ε = min Ĉ (ε = 0), approached only as ‖w‖ → ∞ along"
-              " (5, 3)", source, "—", f"{no_minimum.summary}; γ̄ = {minimum.gamma_bar}",
+        Claim("minibatch-4", "with ε = 10⁻⁵ Ĉ_ε has no minimum; inf Ĉ_ε = min Ĉ (ε = 0),"
+              " approached only as ‖w‖ → ∞ along (5, 3)", source, "—", f"{no_minimum.summary}; γ̄ = {minimum.gamma_bar}",
               "exact slope and limit of Ĉ_ε along the ray (sympy), polar grids of discs; not"
               " from γ̄",
               {"falls along the ray": no_minimum.ray.strictly_decreasing,
