@@ -79,7 +79,9 @@ SYMBOLS = {
     "nabla": "∇", "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "neq": "≠", "ne": "≠",
     "in": "∈", "notin": "∉", "cdot": "·", "times": "×", "infty": "∞", "to": "→",
     "approx": "≈", "langle": "⟨", "rangle": "⟩", "top": "ᵀ", "ast": "*", "star": "*",
-    "mathbb{R}": "ℝ", ",": " ", ";": " ", " ": " ", "quad": " ",
+    "mathbb{R}": "ℝ", ",": " ", ";": " ", " ": " ", "quad": " ", "|": "‖", "ell": "ℓ",
+    "partial": "∂", "pi": "π", "rho": "ρ", "tau": "τ", "omega": "ω", "psi": "ψ",
+    "varphi": "φ", "sqrt": "√", "ldots": "…", "dots": "…", "cdots": "⋯",
 }
 ACCENTS = {"hat": "\u0302", "tilde": "\u0303", "bar": "\u0304"}  # combining marks
 SUB = dict(zip("0123456789+-=()aeoxhklmnpst", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₒₓₕₖₗₘₙₚₛₜ", strict=True))
@@ -117,6 +119,8 @@ def tex_to_text(tex: str) -> tuple[str, list[str]]:
                 text = "".join(table[c] for c in argument.replace(" ", ""))
             else:
                 text = script + argument
+        elif char and char in "{}":
+            continue  # a group: \\hat{C} is \\hat C
         elif char:
             text = "−" if char == "-" else char
         else:

@@ -27,6 +27,9 @@ import pdfbook  # noqa: E402
     (r"x^{2}", "x²"),
     (r"\langle W_0, W^*\rangle > 0", "⟨W₀, W*⟩ > 0"),
     (r"X_c^\top y_c \neq 0", "X_cᵀy_c ≠ 0"),
+    (r"\hat{C}(W^*)", "Ĉ(W*)"),
+    (r"\|\nabla\hat C\|", "‖∇Ĉ‖"),
+    (r"2\sqrt{M}", "2√M"),
 ])
 def test_title_maths_in_unicode(tex, text):
     assert pdfbook.tex_to_text(tex) == (text, [])
