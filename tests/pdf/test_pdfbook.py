@@ -71,3 +71,38 @@ def test_a_narrow_table_keeps_sphinx_layout_and_a_wide_one_gets_smaller_type_or_
 
 def test_a_table_that_fits_nowhere_is_none():
     assert pdfbook.layout([400] * 8, [60] * 8) is None
+
+
+class FakeApp:
+    """What pdf_config and copy_pdf read of a Sphinx application."""
+
+    def __init__(self, root, outdir):
+        from types import SimpleNamespace
+
+        self.confdir, self.outdir = str(root), str(outdir)
+        self.builder = SimpleNamespace(format="html")
+        self.config = SimpleNamespace(html_context={"default_mode": "light"},
+                                      html_theme_options={"navbar_persistent": []},
+                                      bnpaper_pdf="")
+
+
+def test_the_site_links_and_ships_the_pdf_only_when_it_was_built(tmp_path):
+    site = tmp_path / "_build" / "html"
+    site.mkdir(parents=True)
+    app = FakeApp(tmp_path, site)
+    pdfbook.pdf_config(app, app.config)
+    assert app.config.bnpaper_pdf == "" and "bnpaper_pdf" not in app.config.html_context
+    (site / "bnpaper.pdf").write_bytes(b"stale")
+    pdfbook.copy_pdf(app, None)
+    assert not (site / "bnpaper.pdf").exists()  # a copy from an earlier build leaves
+
+    (tmp_path / "_build" / "pdf").mkdir()
+    (tmp_path / "_build" / "pdf" / "bnpaper.pdf").write_bytes(b"%PDF-1.5")
+    app = FakeApp(tmp_path, site)
+    pdfbook.pdf_config(app, app.config)
+    assert app.config.html_context == {"default_mode": "light", "bnpaper_pdf": "bnpaper.pdf"}
+    assert app.config.html_theme_options == {"navbar_persistent": [],
+                                             "primary_sidebar_end": ["pdf-download.html"]}
+    assert (ROOT / "book" / "_templates" / "pdf-download.html").exists()
+    pdfbook.copy_pdf(app, None)
+    assert (site / "bnpaper.pdf").read_bytes() == b"%PDF-1.5"
