@@ -1,7 +1,8 @@
 """Exact calculus with sympy: weight symbols, losses as expressions, gradients, Hessians.
 
 The expressions come from the *same* functions as the numerics (:mod:`bnpaper.model`),
-evaluated on object arrays of sympy numbers. Used by chapters 2, 4 and 5.
+evaluated on object arrays of sympy numbers. Used by the chapters *Definitions*, *The
+counterexample* and *Where the original proof fails*.
 """
 
 from __future__ import annotations

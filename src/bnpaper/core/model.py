@@ -1,4 +1,4 @@
-"""The neuron, batch normalization and the two losses C and Ĉ (chapter 2, *Definitions*).
+"""The neuron, batch normalization and the two losses C and Ĉ (chapter *Definitions*).
 
 Each formula is written once, over the array namespace of the weights (see
 :mod:`bnpaper.namespace`): sympy for exact derivations, numpy for vectorized numerics,
@@ -98,7 +98,8 @@ def batch_normalize(z: Any, xp: Any, gamma: Any = 1, beta: Any = 0, eps: float =
     """ẑ_m = γ (z_m − μ)/σ + β over the batch axis (Ioffe & Szegedy 2015).
 
     ``center=False`` drops the mean subtraction (ẑ_m = γ z_m/σ + β with σ the root mean
-    square), the variant chapter 5 uses to show what the mean subtraction changes.
+    square), the variant *Where the original proof fails* uses to show what the mean
+    subtraction changes.
     Raises ValueError for a non-finite γ or β.
     """
     checks.check_affine(gamma, "gamma")

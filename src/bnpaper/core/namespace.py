@@ -1,6 +1,6 @@
 """Array namespaces: one formula serves exact sympy, numpy and jax.numpy.
 
-Every formula of the book (chapter 2, *Definitions*) is written once, over a namespace
+Every formula of the book (chapter *Definitions*) is written once, over a namespace
 ``xp`` that supplies ``sum``, ``sqrt``, ``maximum``, ``tanh`` and ``where``. Which namespace a
 call uses is decided by the weights it is given:
 

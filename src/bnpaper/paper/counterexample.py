@@ -1,4 +1,4 @@
-"""The counterexample of Dannemann & Junike (2025), derived exactly (chapter 4).
+"""The counterexample of Dannemann & Junike (2025), derived exactly (chapter *The counterexample*).
 
 From the published inputs and facts (:mod:`bnpaper.paper`) this module recovers the labels,
 then derives W*, ∇Ĉ(W*), the stationary lines of Ĉ and both sides of Lemma 4.5 at W₀ = W*,
@@ -44,7 +44,7 @@ def recover_labels() -> np.ndarray:
 @cache
 def counterexample_set() -> LearningSet:
     """The paper's learning set, exact: the published inputs and the labels recovered from the
-    published facts (chapter 4). Use ``.numeric()`` for float arrays."""
+    published facts (chapter *The counterexample*). Use ``.numeric()`` for float arrays."""
     return LearningSet(to_exact(facts.INPUTS), recover_labels())
 
 
@@ -65,7 +65,8 @@ class StationaryRay:
 def bn_stationary_rays(data: LearningSet, center: bool = True) -> list[StationaryRay]:
     """All stationary points of Ĉ for d = 2, as rays, classified exactly.
 
-    ``center=False`` studies BN without its mean subtraction (chapter 5).
+    ``center=False`` studies BN without its mean subtraction (chapter *Where the original
+    proof fails*).
 
     ∇Ĉ(w) = 0 iff both partial derivatives vanish; their numerators' polynomial parts have
     a greatest common divisor whose linear factors a·w₁ + b·w₂ are the stationary lines. Each

@@ -1,7 +1,8 @@
 """What the paper publishes, as printed: the inputs, and the facts the book re-derives.
 
 These are the *only* typed numbers of the counterexample. Everything else, the labels
-included, is derived from them (chapter 4) and compared with them (the claims chapter).
+included, is derived from them (chapter *The counterexample*) and compared with them (the
+claims chapter).
 """
 
 INPUTS = ((1, 1), (1, 2), (2, 3))

@@ -1,5 +1,5 @@
 """Lemma 4.5 of Santurkar et al. (2018): both sides of its inequality, and distances to sets
-of optima (chapters 3, 4 and the follow-up chapters).
+of optima (chapters *The claim: Lemma 4.5*, *The counterexample* and the follow-up chapters).
 
     ‖W₀ − Ŵ*‖² ≤ ‖W₀ − W*‖² − (‖W*‖² − ⟨W*, W₀⟩)² / ‖W*‖²,   for ⟨W₀, W*⟩ > 0.
 
@@ -59,7 +59,7 @@ def _check_nonzero(v: Any, xp: Any, name: str) -> None:
 def lemma_rhs(w0: Any, w_star: Any) -> Any:
     """‖W₀ − W*‖² − (‖W*‖² − ⟨W*, W₀⟩)²/‖W*‖², the right-hand side of Lemma 4.5.
 
-    It equals the squared distance from W₀ to the line ℝ·W* (chapter 3).
+    It equals the squared distance from W₀ to the line ℝ·W* (chapter *The claim: Lemma 4.5*).
     """
     with checks.quiet_overflow():  # an overflow raises in _scalar, not a warning
         xp, (w0, ws) = _prepare(w0, w_star, names=("W0", "W*"))
