@@ -72,6 +72,7 @@ class Level:
     """One x86-64 level's numeric kernels."""
 
     name: str
+    label: str  # as the README says it
     xla_isa: str  # XLA's --xla_cpu_max_isa
     npy_disable: tuple[str, ...]  # numpy 2.4's dispatch targets above this level
     cpu_flags: frozenset[str]  # /proc/cpuinfo flags a CPU of this level has (at least)
@@ -80,14 +81,14 @@ class Level:
 
 # Newest first. numpy cannot go below its X86_V2 baseline: AVX and SSE4.2 differ in XLA only.
 LEVELS = (
-    Level("avx512", "AVX512", (), frozenset(
+    Level("avx512", "AVX-512", "AVX512", (), frozenset(
         {"avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl"}),
         "AVX-512: most servers, recent AMD desktops"),
-    Level("avx2", "AVX2", _NPY_AVX512, frozenset({"avx2", "fma", "bmi1", "bmi2", "f16c"}),
+    Level("avx2", "AVX2", "AVX2", _NPY_AVX512, frozenset({"avx2", "fma", "bmi1", "bmi2", "f16c"}),
           "AVX2 and FMA, no AVX-512: most laptops, many CI runners and Binder nodes"),
-    Level("avx", "AVX", ("X86_V3", *_NPY_AVX512), frozenset({"avx"}),
+    Level("avx", "AVX", "AVX", ("X86_V3", *_NPY_AVX512), frozenset({"avx"}),
           "AVX, no AVX2 or FMA: CPUs of about 2011-2013"),
-    Level("sse4_2", "SSE4_2", ("X86_V3", *_NPY_AVX512), frozenset({"sse4_2", "popcnt"}),
+    Level("sse4_2", "SSE4.2", "SSE4_2", ("X86_V3", *_NPY_AVX512), frozenset({"sse4_2", "popcnt"}),
           "SSE4.2 (x86-64-v2): numpy 2.4's baseline"),
 )
 BY_NAME = {level.name: level for level in LEVELS}
@@ -140,7 +141,7 @@ class Pass:
 
     def describe(self) -> str:
         where = "the Binder environment (.venv-binder)" if self.binder else ".venv"
-        kernels = (f"an {self.level.name.upper()} machine's kernels ({self.level.about})"
+        kernels = (f"an {self.level.label} machine's kernels ({self.level.about})"
                    if self.level else "this host's own kernels (no older level to go to)")
         return f"nbval in {where}, under {kernels}"
 
@@ -298,8 +299,8 @@ def command(name: str, args: list[str], environ=os.environ) -> tuple[list[str], 
     """The pytest command line and environment of pass ``name``; None if this host has no
     such pass. Prints what runs (and, for a pass that does not run, why)."""
     host, simulated = host_level(environ)
-    as_host = (f"this machine acting as an {host.name.upper()} host ({LEVER}={host.name})"
-               if simulated else f"an {host.name.upper()} host" if host else
+    as_host = (f"this machine acting as an {host.label} host ({LEVER}={host.name})"
+               if simulated else f"an {host.label} host" if host else
                f"a {platform.machine()} host (no x86-64 level)")
     pytest = [sys.executable, "-m", "pytest"]
     if name == "units":
@@ -310,10 +311,11 @@ def command(name: str, args: list[str], environ=os.environ) -> tuple[list[str], 
         return [*pytest, "--nbval", "--nbval-current-env", *args], host_env(environ)
     chosen = {p.name: p for p in passes(host)}
     if name not in chosen:
-        older = [p.level.name.upper() for p in passes(host) if p.level]
+        older = [p.level.label for p in passes(host) if p.level]
         notice(f"NOTEBOOK PASS '{name}' DOES NOT RUN on {as_host}:",
-               f"it has {len(older)} older level ({', '.join(older) or 'none'}), "
-               "run by the Binder pass; see README, Tests.")
+               f"its one older level, {older[0]}, is the Binder pass's (README, Tests)."
+               if older else "it has no older level: the Binder pass runs every notebook once, "
+               "in its own kernels (README, Tests).")
         return None
     this = chosen[name]
     print(f"{this.describe()}; on {as_host}", file=sys.stderr, flush=True)
