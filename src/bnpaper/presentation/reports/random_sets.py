@@ -3,21 +3,31 @@
 
 from __future__ import annotations
 
-from bnpaper.topics.random_sets import STATIONARY_TOL, CellSummary, SizeCell, summarize
+from bnpaper.topics.random_sets import (
+    QUANTILE,
+    STATIONARY_TOL,
+    CellSummary,
+    SizeCell,
+    summarize,
+)
 
 
 def _rho_text(s: CellSummary) -> str:
-    """The ρ column: its smallest value (M ≥ d + 1), or a bound on its largest (M ≤ d)."""
-    if s.max_rho < STATIONARY_TOL:
+    """The ρ column: its :data:`QUANTILE` with the order-statistic 95 % interval (M ≥ d + 1),
+    or a bound on its largest value (M ≤ d, where W* interpolates)."""
+    if s.rho_quantile is None or s.max_rho < STATIONARY_TOL:
         return f"all < {STATIONARY_TOL:.0e}"
-    return f"min {s.min_rho:.1e}"
+    r = s.rho_quantile
+    high = f"{r.high:.1e}" if r.high < float("inf") else "∞"
+    return f"{r.estimate:.1e} ({max(r.low, 0.0):.1e}–{high})"  # ρ ≥ 0: 0 when too few sets
 
 
 def summary_markdown(cells: list[SizeCell]) -> str:
     """The chapter's table as Markdown, with fixed formats (every header cell has text)."""
     head = (r"| size $(d, M)$ | regime | sets | $W^*$ stationary | scale-free gradient "
             r"$\rho = \lVert W^*\rVert\,\lVert\nabla\hat C(W^*)\rVert / "
-            r"(2\sqrt M\lVert y_c\rVert)$ | angle $\alpha$ (°): 5 % / median / 95 % "
+            rf"(2\sqrt M\lVert y_c\rVert)$: {QUANTILE * 100:g} % quantile (95 % CI) "
+            r"| angle $\alpha$ (°): 5 % / median / 95 % "
             "| failure share, MC (95 % CI) | closed form | CI covers |\n"
             "|---|---|---|---|---|---|---|---|---|\n")
     rows = []
