@@ -87,7 +87,7 @@ def test_w_star_is_off_the_minima_by_a_margin_and_rho_matches_autodiff():
     w_star, _ = least_squares.slopes(x, y)
     for i in range(0, 300, 60):
         data = LearningSet(x[i], y[i])
-        grad = autodiff.gradient(model.bn_loss, data)(w_star[i])
+        grad = autodiff.gradient_of(model.bn_loss, data)(w_star[i])
         yc = y[i] - y[i].mean()
         rho = np.linalg.norm(w_star[i]) * np.linalg.norm(grad) / (2 * np.sqrt(5)
                                                                      * np.linalg.norm(yc))
