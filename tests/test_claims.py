@@ -4,6 +4,7 @@ import importlib
 import inspect
 import json
 import pkgutil
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -29,7 +30,7 @@ def test_claim_keys_are_unique_and_the_paper_has_four(every_claim):
     assert [k for k in keys if k.startswith("paper-")] == [f"paper-{i}" for i in range(1, 5)]
 
 
-def claim(key="k", checks=None, evidence=claims.Evidence.DERIVED, **fields):
+def claim(key="k", checks=None, evidence=claims.Evidence.EXACT, **fields):
     """A claim built for a test: every field a placeholder unless given."""
     values = {"statement": "s", "source": "src", "paper_value": "—", "reproduced": "1",
               "method": "m"} | fields
@@ -38,7 +39,7 @@ def claim(key="k", checks=None, evidence=claims.Evidence.DERIVED, **fields):
 
 def test_both_tables_show_the_evidence_column():
     c = claim("k", evidence=claims.Evidence.BUILT_FROM)
-    d = claim("j", evidence=claims.Evidence.ESTIMATE)
+    d = claim("j", evidence=claims.Evidence.SAMPLED)
     for table in (claims.markdown_table([c, d]), claims.text_table([c, d])):
         assert "evidence" in table.splitlines()[0]
         assert "built from it" in table and "estimate with interval" in table
@@ -61,7 +62,7 @@ def test_a_claim_holds_when_every_named_part_does():
     ({"a": 1}, "are not bools"), ({"a": True, "b": "yes"}, "are not bools")])
 def test_a_claim_names_each_part_of_its_verdict_as_a_bool(checks, match):
     with pytest.raises(TypeError, match=f"^claim k: .*{match}"):
-        claims.Claim("k", "s", "src", "—", "1", "m", checks, claims.Evidence.DERIVED)
+        claims.Claim("k", "s", "src", "—", "1", "m", checks, claims.Evidence.EXACT)
 
 
 def test_verify_one_module_derives_only_its_claims(capsys):
@@ -165,8 +166,8 @@ def test_the_counterexample_claims_and_their_kinds_of_evidence(every_claim):
     assert list(by_key) == keys
     assert all(c.holds for c in by_key.values())
     assert [by_key[k].evidence for k in by_key] == [
-        claims.Evidence.BUILT_FROM, claims.Evidence.DERIVED, claims.Evidence.BUILT_FROM,
-        claims.Evidence.DERIVED, claims.Evidence.DERIVED]
+        claims.Evidence.BUILT_FROM, claims.Evidence.EXACT, claims.Evidence.BUILT_FROM,
+        claims.Evidence.EXACT, claims.Evidence.BUILT_FROM]
     assert by_key["paper-1"].reproduced == "(1, 3)" and by_key["paper-1"].paper_value == "(1, 3)"
     assert by_key["paper-2"].reproduced == "(-0.339317, 0.113106)"
     assert by_key["paper-2"].paper_value == "(-0.34, 0.11)"
@@ -174,3 +175,20 @@ def test_the_counterexample_claims_and_their_kinds_of_evidence(every_claim):
     assert by_key["book-recon-1"].reproduced == \
         "curvature across the ray = 1734*sqrt(194)/9409"
     assert by_key["paper-4"].reproduced == "lhs = 72/17, rhs = 0"
+
+
+def test_a_sampled_claim_states_its_sample_size_and_an_interval_or_bound(every_claim):
+    """Evidence kinds keep exact and sampled apart: a sampled row says how many points it
+    rests on and how far that can be trusted (issue 18, item 14)."""
+    sampled = [c for c in every_claim if c.evidence is claims.Evidence.SAMPLED]
+    assert len(sampled) >= 10
+    for c in sampled:
+        assert re.search(r"\b\d{2,}\b", c.reproduced), f"{c.key}: no sample size"
+        assert re.search(r"95 ?%|CI|bound|\[|slack", c.reproduced), f"{c.key}: no interval"
+
+
+def test_claims_that_inherit_the_construction_say_what_they_inherit(every_claim):
+    by_key = {c.key: c for c in every_claim}
+    assert by_key["paper-4"].evidence is claims.Evidence.BUILT_FROM
+    for key in ("paper-4", "gamma-beta-2"):
+        assert "Inherited:" in by_key[key].method and "independent:" in by_key[key].method

@@ -61,20 +61,22 @@ def claims(inputs: Inputs | None = None) -> list[Claim]:
               source, "—", f"β* = {beta}", "exact: solve ∂Ĉ/∂γ = ∂Ĉ/∂β = 0 (sympy)",
               {"β* = mean(ȳ)": beta == sp.Rational(sum(data.y), data.M),
                "γ* = ⟨ẑ, ȳ⟩/M": sp.simplify(gamma - closed_gamma) == 0},
-              Evidence.DERIVED),
+              Evidence.EXACT),
         Claim("gamma-beta-2", "with learned γ, β the optima in w are the whole line 3w₁ = 5w₂"
               " (both rays, w ≠ 0), where Ĉ = 0", source, "—",
               f"line {minima[0].normal[0]}·w₁ + ({minima[0].normal[1]})·w₂ = 0, "
               f"value {minima[0].value}" if minima else "none",
-              "exact stationary lines of the profile loss and curvature (sympy)",
+              "exact stationary lines of the profile loss and curvature (sympy). Inherited: the "
+              "line is v̂'s, built into the labels (paper-3); independent: no other minima, "
+              "both rays, the value 0",
               {"one line of minima": len(minima) == 1, "on 3w₁ = 5w₂": on_line,
                "Ĉ = 0 on it": bool(minima) and minima[0].value == 0},
-              Evidence.DERIVED),
+              Evidence.EXACT),
         Claim("gamma-beta-3", "at W* with the best γ, β for W*, ∇_w Ĉ = γ*(W*) ∇Ĉ(W*) ≠ 0",
               source, "—", f"({at.joint[0]}, {at.joint[1]}), γ*(W*) = {at.gamma}",
               "exact gradients (sympy); envelope theorem checked",
               {"∇_w Ĉ ≠ 0": any(g != 0 for g in at.joint),
                "envelope theorem: ∇P = ∇_w Ĉ": at.joint == at.profile,
                "∇_w Ĉ = γ*(W*) ∇Ĉ(W*)": all(v == 0 for v in defect)},
-              Evidence.DERIVED),
+              Evidence.EXACT),
     ]

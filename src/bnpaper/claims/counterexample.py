@@ -55,7 +55,7 @@ def claims(inputs: Inputs | None = None) -> list[Claim]:
               "exact gradient (sympy), rounded to the printed digits: the labels were not "
               "solved from them",
               {"printed digits": rounded == facts.GRADIENT_AT_W_STAR,
-               "∇Ĉ(W*) ≠ 0": any(g != 0 for g in grad)}, Evidence.DERIVED),
+               "∇Ĉ(W*) ≠ 0": any(g != 0 for g in grad)}, Evidence.EXACT),
         Claim("paper-3", "the local minima of Ĉ are the line 3w₁ = 5w₂, w₁ > 0", source,
               "3w₁ = 5w₂", f"ray t·{tuple(v)}, t > 0",
               "exact stationary set and curvature (sympy)",
@@ -66,9 +66,12 @@ def claims(inputs: Inputs | None = None) -> list[Claim]:
               "book, The counterexample", "—",
               f"curvature across the ray = {curvature}",
               "exact Hessian across the ray (sympy)", {"curvature > 0": bool(curvature > 0)},
-              Evidence.DERIVED),
+              Evidence.EXACT),
         Claim("paper-4", "Lemma 4.5 fails at W₀ = W*: ‖W₀ − Ŵ*‖² > 0 = rhs", source,
               "lhs > 0 = rhs", f"lhs = {check.lhs}, rhs = {check.rhs}",
-              "exact distance to the ray of BN minima (sympy)",  # rhs = 0 for any W* at W₀ = W*
-              {"lhs > 0": bool(check.lhs > 0 and check.rhs == 0)}, Evidence.DERIVED),
+              "exact distance to the ray of BN minima (sympy). Inherited: 72/17 follows from "
+              "W* = (1, 3) (paper-1) and the ray (5, 3) (paper-3) alone; independent: that the "
+              "ray holds the only minima of Ĉ (the exact stationary set)",
+              # rhs = 0 for any W* at W₀ = W*, so it is no check of its own
+              {"lhs > 0": bool(check.lhs > 0 and check.rhs == 0)}, Evidence.BUILT_FROM),
     ]

@@ -87,7 +87,7 @@ def claims(inputs: Inputs | None = None) -> list[Claim]:
               {"(b* − mean(ȳ))² > rhs": bool(bound > max(rhs, 0.0)),
                "∂Ĉ/∂b = 2M(b − mean(ȳ))": bool(abs(g_full[-1] - db)
                                                 < 1e-9 * max(1.0, abs(db)))},
-              Evidence.DERIVED),
+              Evidence.BOUND),
         Claim("book-deep-3", "for that network the profile gradient vanishes: with (v, b) at "
               "their best for W*'s hidden weights, ∇_θ Ĉ = 0 (the raw gradient comes from "
               "the output layer alone)", source, "—",
@@ -100,5 +100,5 @@ def claims(inputs: Inputs | None = None) -> list[Claim]:
               f"{sh.k} of {sh.n} usable runs > {experiment.PROFILE_TOL:.0e}; 95 % Wilson "
               f"[{sh.low:.2f}, {sh.high:.2f}]",
               "Levenberg–Marquardt training (10 seeds), second-order check, JAX autodiff",
-              {"Wilson lower bound > 1/2": sh.low > 0.5}, Evidence.ESTIMATE),
+              {"Wilson lower bound > 1/2": sh.low > 0.5}, Evidence.SAMPLED),
     ]

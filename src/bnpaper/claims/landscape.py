@@ -42,7 +42,7 @@ def claims(inputs: Inputs | None = None) -> list[Claim]:
     return [
         Claim("landscape-angle-only", "Ĉ depends only on the direction of w: ∂Ĉ/∂r = 0",
               source, "—", f"∂Ĉ/∂r = {d_dr}", "exact: Ĉ in polar coordinates (sympy)",
-              {"∂Ĉ/∂r = 0": d_dr == 0}, Evidence.DERIVED),
+              {"∂Ĉ/∂r = 0": d_dr == 0}, Evidence.EXACT),
         Claim("landscape-descent-perpendicular",
               "−∇Ĉ(W*) is perpendicular to W* and rotates W* towards the ray of minima",
               source, "—",
@@ -51,11 +51,11 @@ def claims(inputs: Inputs | None = None) -> list[Claim]:
               "exact gradient and angles (sympy)",
               {"⟨−∇Ĉ(W*), W*⟩ = 0": facts.descent_dot_w_star == 0,
                "turns towards the minima": facts.descent_turns_towards_minima},
-              Evidence.DERIVED),
+              Evidence.EXACT),
         Claim("landscape-values", "min Ĉ < Ĉ(W*) < max Ĉ: W* is neither a minimum nor a maximum",
               source, "—",
               f"{facts.c_hat_min} < {facts.c_hat_w_star} < {facts.c_hat_max}",
               "exact values on the stationary rays and at W* (sympy)",
               {"min Ĉ < Ĉ(W*)": bool(facts.c_hat_min < facts.c_hat_w_star),
-               "Ĉ(W*) < max Ĉ": bool(facts.c_hat_w_star < facts.c_hat_max)}, Evidence.DERIVED),
+               "Ĉ(W*) < max Ĉ": bool(facts.c_hat_w_star < facts.c_hat_max)}, Evidence.EXACT),
     ]

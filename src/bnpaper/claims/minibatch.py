@@ -54,22 +54,23 @@ def claims(inputs: Inputs | None = None) -> list[Claim]:
               " piecewise constant with ∇Ĉ₂ = 0 off the σ = 0 lines", source, "—",
               f"{len(cones)} cones, values {sorted({str(c.value) for c in cones})}",
               "exact BN output of each pair (sympy)",
-              {"ẑ = ±sign(z_i − z_j)": all(d == 0 for d in defects)}, Evidence.DERIVED),
+              {"ẑ = ±sign(z_i − z_j)": all(d == 0 for d in defects)}, Evidence.EXACT),
         Claim("minibatch-2", "W* lies in the cone of smallest Ĉ₂: with batches of two W* is a"
               " (flat) global minimum", source, "—",
               f"Ĉ₂(W*) = {star_cone.value}; smallest cone value {best.value}",
               "exact value on every cone (sympy)",
-              {"W* in the lowest cone": star_cone.value == best.value}, Evidence.DERIVED),
+              {"W* in the lowest cone": star_cone.value == best.value}, Evidence.EXACT),
         Claim("minibatch-3", "with ε = 10⁻⁵ (PyTorch) ∇Ĉ_ε(W*) ≠ 0: W* is not stationary",
               source, "—", f"({float(grad_eps[0]):.6f}, {float(grad_eps[1]):.6f})",
               "exact gradient with ε = 1/100000 (sympy)",
-              {"∇Ĉ_ε(W*) ≠ 0": any(g != 0 for g in grad_eps)}, Evidence.DERIVED),
+              {"∇Ĉ_ε(W*) ≠ 0": any(g != 0 for g in grad_eps)}, Evidence.EXACT),
         Claim("minibatch-4", "with ε = 10⁻⁵ Ĉ_ε has no minimum; inf Ĉ_ε = min Ĉ (ε = 0),"
-              " approached only as ‖w‖ → ∞ along (5, 3)", source, "—", f"{no_minimum.summary}; γ̄ = {minimum.gamma_bar}",
-              "exact slope and limit of Ĉ_ε along the ray (sympy), polar grids of discs; not"
-              " from γ̄",
+              " approached only as ‖w‖ → ∞ along (5, 3)", source, "—",
+              f"{no_minimum.summary}; γ̄ = {minimum.gamma_bar}",
+              "exact slope and limit of Ĉ_ε along the ray (sympy; prop-eps-no-minimum proves "
+              "it), polar grids of discs as a cross-check; not from γ̄",
               {"falls along the ray": no_minimum.ray.strictly_decreasing,
                "tends to min Ĉ": no_minimum.tends_to_minimum,
                "no disc holds a minimum": no_minimum.on_boundary},
-              Evidence.DERIVED),
+              Evidence.EXACT),
     ]

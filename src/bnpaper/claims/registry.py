@@ -22,14 +22,16 @@ import numpy as np
 class Evidence(StrEnum):
     """What kind of evidence stands behind a claim (a column of the claims table)."""
 
-    DERIVED = "derived independently"
-    """Re-derived by a computation that did not use the claim to build its data."""
+    EXACT = "exact, independent"
+    """Derived exactly (sympy) by a computation that did not use the claim to build its data;
+    a numeric cross-check may stand beside it."""
+    SAMPLED = "sampled"
+    """Rests on finitely many sampled points (random sets, random W₀, a grid of directions):
+    *reproduced* states the sample size and an interval or a bound."""
+    BOUND = "numeric bound"
+    """A float computation, without sampling, shown to lie below (or above) a stated bound."""
     BUILT_FROM = "built from it"
     """Consistent with the facts the data were built from: it cannot confirm anything."""
-    ESTIMATE = "estimate with interval"
-    """A numerical (e.g. Monte Carlo) estimate, stated with its confidence interval."""
-    BOUND = "bound"
-    """A numerical quantity shown to lie below (or above) a stated bound."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,7 @@ class Claim:
     def __post_init__(self) -> None:
         if not isinstance(self.evidence, Evidence):
             raise TypeError(f"claim {self.key}: evidence is {self.evidence!r}; expected an "
-                            "Evidence (DERIVED, BUILT_FROM, ESTIMATE or BOUND)")
+                            "Evidence (EXACT, SAMPLED, BOUND or BUILT_FROM)")
         if not isinstance(self.checks, Mapping) or not self.checks:
             raise TypeError(f"claim {self.key}: checks is {self.checks!r}; expected a "
                             "non-empty mapping from part names to bools")

@@ -60,17 +60,17 @@ def claims(inputs: Inputs | None = None) -> list[Claim]:
         Claim("relu-1", "W* = (1, 3) is still the unique global minimum of the standard ReLU "
               "loss C", src, "—", f"{tuple(std.minimizers)}, C = {std.value}",
               "exact minimum over each sector of constant ReLU pattern (sympy)",
-              {"W* the only minimizer": std.minimizers == (w_star,)}, Evidence.DERIVED),
+              {"W* the only minimizer": std.minimizers == (w_star,)}, Evidence.EXACT),
         Claim("relu-2", "∇Ĉ(W*) ≠ 0 for BN-ReLU: W* is not a stationary point", src, "—",
               f"({grad[0]:.6f}, {grad[1]:.6f})", "exact gradient of the smooth piece (sympy)",
-              {"∇Ĉ(W*) ≠ 0": any(g != 0 for g in grad)}, Evidence.DERIVED),
+              {"∇Ĉ(W*) ≠ 0": any(g != 0 for g in grad)}, Evidence.EXACT),
         Claim("relu-3", "the global minima of the BN-ReLU loss Ĉ are the ray t·(1, 0), t > 0",
               src, "—", f"ray t·{best.direction}, Ĉ = {best.value}",
               "exact critical directions per sector and at kinks (sympy)",
               {"lowest ray t·(1, 0)": best.direction == (1, 0),
                "below every other minimum": len(minima) < 2
                or sign_of(minima[1].value - best.value) > 0},
-              Evidence.DERIVED),
+              Evidence.EXACT),
         Claim("relu-4", "Lemma 4.5 fails at W₀ = W* for BN-ReLU: the distance lhs from W* to"
               " the closest ray of BN-ReLU local minima is > 0 (the rhs is 0 at W₀ = W* by"
               " construction)", src, "—",
@@ -80,5 +80,5 @@ def claims(inputs: Inputs | None = None) -> list[Claim]:
               {"exact lhs > 0": sign_of(lhs) > 0,
                "numeric rays: same lhs": bool(abs(numeric_lhs - float(lhs))
                                               < AGREEMENT * float(lhs))},
-              Evidence.DERIVED),
+              Evidence.EXACT),
     ]

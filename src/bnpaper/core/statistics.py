@@ -37,3 +37,10 @@ def wilson_interval(successes: Any, trials: Any, level: float = CONFIDENCE) -> t
     half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
     low, high = center - half, center + half
     return (float(low), float(high)) if low.ndim == 0 else (low, high)
+
+
+def share_bound_text(successes: int, trials: int, level: float = CONFIDENCE) -> str:
+    """``k of n`` with the Wilson upper bound on the share at ``level``, as the claims print a
+    sampled count: ``"0 of 2072 (95 % upper bound on the share 1.8e-03)"``."""
+    _, high = wilson_interval(successes, trials, level)
+    return f"{successes} of {trials} ({100 * level:.0f} % upper bound on the share {high:.1e})"
