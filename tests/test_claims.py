@@ -42,7 +42,7 @@ def test_both_tables_show_the_evidence_column():
     d = claim("j", evidence=claims.Evidence.SAMPLED)
     for table in (claims.markdown_table([c, d]), claims.text_table([c, d])):
         assert "evidence" in table.splitlines()[0]
-        assert "built from it" in table and "estimate with interval" in table
+        assert "built from it" in table and "sampled" in table
 
 
 def test_a_claim_must_name_its_kind_of_evidence():
