@@ -22,10 +22,9 @@ from .serve import ROOT, chromium_path, reader_pages, serve, wait_for_mathjax
 from .weight import BodyCounter
 
 SITE = Path(os.environ.get("BNPAPER_SITE") or ROOT / "_build" / "html").resolve()
-SCREENSHOTS = ROOT / "_build" / "screenshots"
+SCREENSHOTS = ROOT / "_build" / "screenshots"  # test_reading.py's, of every page at both widths
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
-SCREENSHOT_PAGES = ("book/intro", "book/counterexample")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -151,22 +150,18 @@ SCROLLABLES_SETTLED = """() => [...document.querySelectorAll(['pre', '.nboutput 
 
 
 def inspect(pages: dict) -> None:
-    """axe and the page's width, at desktop and then at phone width, on every page; full-page
-    screenshots of a few pages at both widths."""
-    for viewport, suffix in ((DESKTOP, ""), (PHONE, "-phone")):
+    """axe and the page's width, at desktop and then at phone width, on every page (the
+    full-page screenshots of every page at both widths are test_reading.py's)."""
+    for viewport in (DESKTOP, PHONE):
         width = viewport["width"]
         for page, _ in pages.values():
             page.set_viewport_size(viewport)
         for page, _ in pages.values():
             page.wait_for_function(SCROLLABLES_SETTLED)
             start_axe(page)
-        for name, (page, load) in pages.items():
+        for page, load in pages.values():
             load.axe[width] = axe_violations(page)
             load.scroll_width[width] = page.evaluate("document.documentElement.scrollWidth")
-            if name in SCREENSHOT_PAGES:
-                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(SCREENSHOTS / f"{Path(name).name}{suffix}.png"),
-                                full_page=True)
     for page, _ in pages.values():
         page.set_viewport_size(DESKTOP)
 

@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from .conftest import AXE_CORE, SCREENSHOTS, open_page
+from .conftest import AXE_CORE, open_page
 from .serve import ROOT, chapters, reader_pages
 from .weight import FIRST_LOAD_GOAL
 
@@ -187,11 +187,3 @@ def test_launch_and_download_buttons_are_on_executed_chapters(loaded, chapter, b
     assert ipynb, "no .ipynb download link"
     response = page.request.get(ipynb[0])
     assert response.ok and b'"cells"' in response.body()
-
-
-@pytest.mark.parametrize("chapter", ["book/intro", "book/counterexample"])
-@pytest.mark.parametrize("suffix", ["", "-phone"])
-def test_screenshots_for_people_to_look_at(loaded, chapter, suffix):
-    """Full-page screenshots at desktop and at phone width, taken by ``loaded``."""
-    target = SCREENSHOTS / f"{Path(chapter).name}{suffix}.png"
-    assert target.exists() and target.stat().st_size > 10_000
