@@ -86,8 +86,9 @@ def claims(inputs: Inputs | None = None) -> list[Claim]:
                "pooled |z| < 3 against the closed form": z < 3}, Evidence.SAMPLED),
         Claim("book-random-3", "with M ≤ d (W* the minimizer of C closest to W₀) Lemma 4.5 "
               "holds: the conclusion reverses", source, "—",
-              f"{fails} violations among {covered} admissible W₀ "
-              f"(95 % upper bound on the share {upper:.1e})",
-              "Monte Carlo: distance to the BN minima t·v̂ + ker Xc vs the lemma's bound",
+              f"violations: {share_bound_text(fails, covered)} admissible W₀ "
+              f"({inputs.n_sets} sets × {n_init} W₀ per size {under_sizes})",
+              "Monte Carlo: distance to the BN minima t·v̂ + ker Xc vs the lemma's bound "
+              "(prop-underdetermined)",
               {"no violation with M ≤ d": fails == 0}, Evidence.SAMPLED),
     ]
