@@ -108,7 +108,11 @@ def claims(inputs: Inputs | None = None) -> list[Claim]:
               "maximum, and holds with a bias, M ≤ d, centred inputs, rank Xc = 1",
               source, "—",
               "; ".join(f"{k}: {'holds' if r.lemma_holds else 'fails'}"
-                        for k, r in rows.items()),
+                        for k, r in rows.items())
+              + f" ({scope_n} random W₀ per row; where it holds, failures at "
+              + share_bound_text(sum(r.n_fail for r in rows.values() if r.lemma_holds),
+                                 sum(r.n_admissible for r in rows.values() if r.lemma_holds))
+              + " admissible W₀)",
               "exact verdicts and lhs at W₀ = W* (prop-lemma-criterion); failures counted at "
               f"{scope_n} random W₀ per row (float64)",
               {"every row consistent": all(r.consistent for r in rows.values()),
