@@ -239,3 +239,22 @@ def test_a_non_linear_stationary_set_raises():
 
 def test_bn_stationary_rays_are_exactly_plus_and_minus_the_published_direction():
     assert [r.direction for r in counterexample.bn_stationary_rays(EXACT)] == [(5, 3), (-5, -3)]
+
+
+def test_the_published_ray_holds_minima_by_its_curvature_against_a_second_difference():
+    # tᵀH t across the ray at v = (5, 3), t ⊥ v; compared with a numerical second difference
+    # of the reference loss along t (no sympy Hessian involved).
+    curvature = counterexample.minima_curvature(EXACT)
+    assert curvature == 1734 * sp.sqrt(194) / 9409 and curvature > 0
+    v, t, h = np.array([5.0, 3.0]), np.array([-3.0, 5.0]), 1e-3
+    loss = [reference_bn_loss(v + s * h * t, DATA.x, DATA.y) for s in (1, 0, -1)]
+    assert (loss[0] - 2 * loss[1] + loss[2]) / h**2 == pytest.approx(float(curvature), rel=1e-5)
+
+
+def test_lemma_at_optimum_uses_the_w_star_and_ray_it_is_given():
+    given = counterexample.lemma_at_optimum(EXACT, (1, 3), (5, 3))
+    assert (given.lhs, given.rhs) == (sp.Rational(72, 17), 0)
+    on_ray = counterexample.lemma_at_optimum(EXACT, (5, 3), (5, 3))
+    assert on_ray.lhs == 0 and on_ray.rhs == 0
+    other = counterexample.lemma_at_optimum(EXACT, (1, 3), (1, 0))
+    assert other.lhs == 9 and other.rhs == 0

@@ -367,3 +367,12 @@ def test_a_learning_set_keeps_its_derived_forms_read_only_and_centred_like_the_f
         nxc[0, 0] = 1.0
     with pytest.raises(ValueError, match="read-only"):
         data.numeric().x[0, 0] = 1.0
+
+
+def test_the_numeric_form_of_an_integer_set_is_float64():
+    data = make_learning_set([[1, 1], [1, 2], [2, 3]], [2, 5, 13])
+    numeric = data.numeric()
+    assert numeric.x.dtype == np.float64 and numeric.y.dtype == np.float64
+    xc, yc = numeric.centered()
+    assert xc.dtype == np.float64 and yc.dtype == np.float64
+    np.testing.assert_array_equal(yc, [2 - 20 / 3, 5 - 20 / 3, 13 - 20 / 3])
