@@ -22,20 +22,6 @@ LATEX_DIR = ROOT / "_build" / "pdf-build" / "_build" / "latex"  # the Makefile's
 TOOLS = ("xelatex", "latexmk", "pdftotext", "pdffonts", "pdfinfo")
 
 
-def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", "pdf: builds the PDF (make pdf) and reads it back; run with -m pdf (needs TeX)")
-
-
-def pytest_collection_modifyitems(config, items):
-    expression = config.option.markexpr or ""
-    asked = "pdf" in expression and "not pdf" not in expression
-    skip = pytest.mark.skip(reason="the PDF tests run with -m pdf (make test-pdf)")
-    for item in items:
-        if item.get_closest_marker("pdf") and not asked:
-            item.add_marker(skip)
-
-
 @dataclass(frozen=True)
 class Built:
     pdf: Path

@@ -42,5 +42,7 @@ def wilson_interval(successes: Any, trials: Any, level: float = CONFIDENCE) -> t
 def share_bound_text(successes: int, trials: int, level: float = CONFIDENCE) -> str:
     """``k of n`` with the Wilson upper bound on the share at ``level``, as the claims print a
     sampled count: ``"0 of 2072 (95 % upper bound on the share 1.8e-03)"``."""
+    if trials == 0:  # nothing sampled: no share, so no bound (a claim's check then fails)
+        return "0 of 0"
     _, high = wilson_interval(successes, trials, level)
     return f"{successes} of {trials} ({100 * level:.0f} % upper bound on the share {high:.1e})"
