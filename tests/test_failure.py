@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from bnpaper.core import geometry, least_squares, statistics
+from bnpaper.core import geometry, least_squares
 from bnpaper.core.namespace import to_exact
 from bnpaper.paper import counterexample, lemma
 from bnpaper.presentation.figures import failure as figures
@@ -131,13 +131,6 @@ def test_monte_carlo_is_reproducible_for_a_seed_and_varies_across_seeds(paper):
     assert a == b and a.failures != c.failures
 
 
-def test_wilson_interval_agrees_with_scipy():
-    from scipy import stats  # installed with jax, a declared dependency: never skipped
-    for k, n in [(0, 10), (3, 10), (306_794, 1_000_000), (50, 50)]:
-        ci = stats.binomtest(k, n).proportion_ci(0.95, method="wilson")
-        np.testing.assert_allclose(statistics.wilson_interval(k, n), (ci.low, ci.high), atol=1e-12)
-
-
 def test_rhs_of_the_lemma_is_the_squared_distance_to_the_line_symbolically():
     assert failure.rhs_projection_identity() == 0
 
@@ -214,10 +207,6 @@ def test_bad_counts_and_options_raise(paper):
         failure.monte_carlo_failure(paper.w_star_f, paper.v_f, n=0)
     with pytest.raises(ValueError, match="at least one"):
         failure.grid_failure_fraction(paper.w_star_f, paper.v_f, n=0)
-    with pytest.raises(ValueError, match="successes"):
-        statistics.wilson_interval(5, 3)
-    with pytest.raises(ValueError, match="level"):
-        statistics.wilson_interval(1, 3, level=1.5)
 
 
 def test_failure_figure_has_titles_labels_and_legends(paper):
