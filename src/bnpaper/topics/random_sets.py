@@ -76,9 +76,8 @@ def sample_angles(n_sets: int, m: int, d: int, seed: int,
 
 
 def admissible_share(alpha: Any) -> np.ndarray:
-    """(π + α)/(2π) (0 at α = 0): the share of admissible W₀ (⟨W₀, W*⟩ > 0) for which Lemma 4.5
-    fails, for rotation-invariant W₀ in any d ≥ 2 (:func:`bnpaper.paper.lemma.fraction_from_angle`
-    among the admissible W₀, vectorized over α)."""
+    """(π + α)/(2π), 0 at α = 0: the failing share of admissible W₀, any d ≥ 2, vectorized
+    (:func:`bnpaper.paper.lemma.fraction_from_angle` among the admissible W₀)."""
     return lemma.fraction_from_angle(np.asarray(alpha, dtype=float), "admissible")
 
 
