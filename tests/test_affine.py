@@ -1,4 +1,4 @@
-"""Learned γ and β (bnpaper.affine): each exact result against an independent numeric method."""
+"""Learned γ and β (bnpaper.topics.affine): each exact result against independent numerics."""
 
 import matplotlib.pyplot as plt
 import numpy as np

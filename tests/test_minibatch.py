@@ -1,4 +1,4 @@
-"""Mini-batches and ε (bnpaper.minibatch): each exact result against an independent method."""
+"""Mini-batches and ε (bnpaper.topics.minibatch): each exact result against independent numerics."""
 
 import re
 

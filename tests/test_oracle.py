@@ -6,7 +6,7 @@ its ε set explicitly to ours (its default is 1e-5; ours is 0). ``use_fast_varia
 makes it compute the variance as the mean of squared deviations, as the book defines it
 (its default, E[z²] − E[z]², is the same quantity computed with more cancellation). The
 gradients are ``jax.grad`` of the Flax computation; ``bnpaper``'s are its exact sympy
-gradient (counterexample) or ``jax.grad`` of its own formula (:mod:`bnpaper.autodiff`).
+gradient (counterexample) or ``jax.grad`` of its own formula (:mod:`bnpaper.core.autodiff`).
 """
 
 from __future__ import annotations

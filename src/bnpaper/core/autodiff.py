@@ -39,7 +39,7 @@ def gradient_of(loss: Callable[..., Any], *args: Any, **kwargs: Any
                 ) -> Callable[[Any], np.ndarray]:
     """w ↦ ∇_w loss(w, *args, **kwargs) by reverse-mode autodiff, jit-compiled, in float64.
 
-    ``loss`` is any function of :mod:`bnpaper.model` (or built from them); it is traced with
+    ``loss`` is any function of :mod:`bnpaper.core.model` (or built from them); it is traced with
     jax.numpy as its namespace. Accepts w of shape (d,).
     """
     jax = jax_x64()

@@ -1,6 +1,6 @@
 """Exact calculus with sympy: weight symbols, losses as expressions, gradients, Hessians.
 
-The expressions come from the *same* functions as the numerics (:mod:`bnpaper.model`),
+The expressions come from the *same* functions as the numerics (:mod:`bnpaper.core.model`),
 evaluated on object arrays of sympy numbers. Used by the chapters *Definitions*, *The
 counterexample* and *Where the original proof fails*.
 """
@@ -26,7 +26,7 @@ def weight_symbols(d: int = 2) -> np.ndarray:
 
 
 def loss_expr(loss: Callable[..., Any], data: LearningSet, **kwargs: Any) -> sp.Expr:
-    """``loss`` (e.g. :func:`bnpaper.model.bn_loss`) as a sympy expression in w₁, …, w_d."""
+    """``loss`` (e.g. :func:`bnpaper.core.model.bn_loss`) as a sympy expression in w₁, …, w_d."""
     return sp.sympify(loss(weight_symbols(data.d), data.exact(), **kwargs))
 
 

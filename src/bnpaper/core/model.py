@@ -1,7 +1,7 @@
 """The neuron, batch normalization and the two losses C and Ĉ (chapter *Definitions*).
 
 Each formula is written once, over the array namespace of the weights (see
-:mod:`bnpaper.namespace`): sympy for exact derivations, numpy for vectorized numerics,
+:mod:`bnpaper.core.namespace`): sympy for exact derivations, numpy for vectorized numerics,
 jax.numpy for automatic differentiation. Weights ``w`` have shape (..., d), so a whole grid
 of weight vectors is evaluated in one call; the batch axis is the last axis of z.
 """
@@ -37,7 +37,7 @@ def _prepare(w: Any, data: LearningSet) -> tuple[Any, Any, Any, Any]:
     """The namespace of ``w`` and w, x, y converted to it, with shapes and values checked."""
     if not isinstance(data, LearningSet):
         raise TypeError(f"data has type {type(data).__name__}; expected a LearningSet "
-                        "(bnpaper.data.make_learning_set(x, y) makes one)")
+                        "(bnpaper.make_learning_set(x, y) makes one)")
     xp = namespace_of(w)
     if xp is np:
         checks.check_array_like(w, "w", f"an array of shape (..., d) with d == {data.d}")
@@ -51,7 +51,7 @@ def _prepare(w: Any, data: LearningSet) -> tuple[Any, Any, Any, Any]:
 def _finite(value: Any, what: str, inputs: str = "weights w and inputs x") -> Any:
     """``value``; on the numeric path, ValueError (naming the inputs) for an overflowed inf/NaN.
 
-    The public functions compute under :func:`bnpaper.checks.quiet_overflow`, so an overflow
+    The public functions compute under :func:`bnpaper.core.checks.quiet_overflow`, so an overflow
     is reported once, here, not as a RuntimeWarning.
     """
     if isinstance(value, (np.ndarray, np.floating, float)) and np.asarray(value).dtype.kind == "f":

@@ -47,7 +47,7 @@ class Sector:
 
 
 def weight_pair() -> tuple[sp.Symbol, sp.Symbol]:
-    """The symbols (w₁, w₂) of :func:`bnpaper.exact.weight_symbols` for d = 2."""
+    """The symbols (w₁, w₂) of :func:`bnpaper.core.exact.weight_symbols` for d = 2."""
     w1, w2 = exact.weight_symbols(2)
     return w1, w2
 
