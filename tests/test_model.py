@@ -308,7 +308,7 @@ def test_learning_set_errors_name_x_and_y():
     with pytest.raises(ValueError, match=r"^y has a non-finite entry at index \(1,\)"):
         bnpaper.LearningSet(np.array([[1.0, 1.0], [1.0, 2.0]]), np.array([1.0, np.inf]))
     with pytest.raises(TypeError, match=r"^data has type tuple; expected a LearningSet \(bnpaper"
-                                        r"\.data\.make_learning_set\(x, y\) makes one\)$"):
+                                        r"\.make_learning_set\(x, y\) makes one\)$"):
         model.bn_loss(np.ones(2), (DATA.x, DATA.y))
 
 
