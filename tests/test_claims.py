@@ -14,6 +14,7 @@ import pytest
 import bnpaper
 from bnpaper import __main__ as cli
 from bnpaper import claims
+from bnpaper.claims.table import markdown_details
 from bnpaper.paper import facts as paper
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,12 +38,13 @@ def claim(key="k", checks=None, evidence=claims.Evidence.EXACT, **fields):
     return claims.Claim(key, **values, checks=checks or {"part": True}, evidence=evidence)
 
 
-def test_both_tables_show_the_evidence_column():
+def test_the_terminal_table_and_the_details_show_the_evidence():
     c = claim("k", evidence=claims.Evidence.BUILT_FROM)
     d = claim("j", evidence=claims.Evidence.SAMPLED)
-    for table in (claims.markdown_table([c, d]), claims.text_table([c, d])):
-        assert "evidence" in table.splitlines()[0]
-        assert "built from it" in table and "sampled" in table
+    table = claims.text_table([c, d])
+    assert "evidence" in table.splitlines()[0]
+    for text in (table, markdown_details([c, d])):
+        assert "built from it" in text and "sampled" in text
 
 
 def test_a_claim_must_name_its_kind_of_evidence():
@@ -133,17 +135,36 @@ def test_markdown_table_has_a_row_per_claim_and_escapes_markdown():
     c = claim("k", statement="a | b", reproduced="2*sqrt(3)*x_1", evidence=claims.Evidence.BOUND)
     table = claims.markdown_table([c, c])
     assert table.count("\n") == 3 and "a \\| b" in table
-    assert "2\\*sqrt(3)\\*x\\_1" in table
+    assert r"$2 \sqrt{3}$\*x\_1" in table  # the expression as maths, the rest escaped
 
 
-def test_the_claims_page_shows_the_table_verify_prints(every_claim):
+def test_the_book_table_leads_with_the_claim_its_value_and_a_status_badge():
+    """Four columns; the claim links to its details, where source, paper value, method and
+    evidence are; the status is a badge with its word."""
+    ok, bad = claim("ok", reproduced="72/17"), claim("bad", checks={"part": False})
+    lines = claims.markdown_table([ok, bad]).splitlines()
+    assert lines[0] == "| claim | statement | reproduced | status |"
+    assert lines[2] == (r"| {ref}`ok <claim-ok>` | s | $\frac{72}{17}$ | "
+                        "{bdg-success}`confirmed` |")
+    assert lines[3].endswith("| {bdg-danger}`FAILED` |")
+    details = markdown_details([ok, bad])
+    assert details.count(":class: dropdown claim-details") == 2
+    assert ":name: claim-ok" in details and ":name: claim-bad" in details
+    assert "ok: confirmed" in details and "bad: FAILED" in details
+    assert "**Method:** m." in details and "**Source:** src." in details
+    assert "part: fails" in details
+
+
+@pytest.mark.parametrize("key", ["claims_table", "claims_details"])
+def test_the_claims_page_shows_the_claims_verify_derives(every_claim, key):
     nb = json.loads((ROOT / "book" / "claims.ipynb").read_text())
     stored = [o["data"]["application/papermill.record/text/markdown"]
               for c in nb["cells"] if c["cell_type"] == "code" for o in c["outputs"]
               if "application/papermill.record/text/markdown" in o.get("data", {})
-              and o["metadata"].get("scrapbook", {}).get("name") == "claims_table"]
-    assert stored, "the claims chapter glues no 'claims_table'"
-    assert "".join(stored[0]) == claims.markdown_table(every_claim)
+              and o["metadata"].get("scrapbook", {}).get("name") == key]
+    assert stored, f"the claims chapter glues no {key!r}"
+    made = claims.markdown_table if key == "claims_table" else markdown_details
+    assert "".join(stored[0]) == made(every_claim)
 
 
 def test_every_module_with_claims_is_registered_and_takes_its_inputs():
