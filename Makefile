@@ -111,7 +111,7 @@ test-notebooks-other: $(STAMP)
 	$(PORTABILITY) run other $(NBVAL_ARGS)
 
 test-units: $(STAMP)
-	$(PORTABILITY) run units -n $(JOBS)
+	$(PORTABILITY) run units -n $(JOBS) --dist loadgroup
 
 test-lint: lint
 

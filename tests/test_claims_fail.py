@@ -42,7 +42,12 @@ def test_no_breaker_patches_a_module():
         assert not names & {"setattr", "monkeypatch", "MonkeyPatch", "setitem"}, path.name
 
 
-@pytest.mark.parametrize("breaker", BREAKERS.values(), ids=list(BREAKERS))
+# One xdist group per claims module (make test runs the unit tests with --dist loadgroup):
+# a module's breakers then run in one worker, which compiles its JAX programs once (the deep
+# networks' breakers cost about 35 s there, about 110 CPU-s spread over two workers).
+@pytest.mark.parametrize("breaker", [
+    pytest.param(b, id=name, marks=pytest.mark.xdist_group(b.module))
+    for name, b in BREAKERS.items()])
 def test_the_sabotaged_claim_part_fails_and_verify_names_it(breaker: Breaker, capsys):
     derived = claims.derive(breaker.module, breaker.inputs())
     by_key = {c.key: c for c in derived}

@@ -1,9 +1,10 @@
 """The book as a reader sees it, at 1280 px and at 390 px (issue 21).
 
-Every page is opened once (``reading``, below; the server and browser are conftest.py's
-fixtures), measured at 1280 px and again after a resize to 390 px, and a full-page
-screenshot at each width is left in ``_build/screenshots`` (``NAME.png`` at 1280 px,
-``NAME-phone.png`` at 390 px) for a person to look at. The tests read what was measured:
+Every page is measured once (``reading``, below, on the pages conftest.py's ``loaded`` has
+already opened for the other browser tests) at 1280 px and again after a resize to 390 px,
+and a full-page screenshot at each width is left in ``_build/screenshots`` (``NAME.png`` at
+1280 px, ``NAME-phone.png`` at 390 px) for a person to look at. The tests read what was
+measured:
 
 - At 1280 px no code block, cell output, table or display equation is wider than the
   article's column, and none scrolls sideways inside its own box (a cut-off result is not
@@ -218,28 +219,27 @@ SETTLED = """width => document.documentElement.clientWidth === width
 
 
 @pytest.fixture(scope="session")
-def reading(browser, base_url, site):
-    """Every page at 1280 and then at 390 px (one fresh page each, resized: MathJax's
-    output is laid out by CSS, so it follows the width): {(name, width): measured}, with
-    the citations of every chapter and the bibliography's entries; a full-page
-    screenshot at each width in _build/screenshots."""
+def reading(loaded):
+    """Every page at 1280 and then at 390 px: {(name, width): measured}, with the citations
+    of every chapter and the bibliography's entries; a full-page screenshot at each width in
+    _build/screenshots. The pages are conftest.py's ``loaded`` ones (already loaded and
+    typeset once for the other browser tests), resized: MathJax's output is laid out by
+    CSS, so it follows the width. Each is left at 1280 px, as ``loaded`` leaves it."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     measured: dict = {"citations": [], "bibliography": [], "screenshots": set()}
-    for name in PAGES:
-        page, _ = open_page(browser, f"{base_url}/{name}.html", DESKTOP)
-        try:
-            measured["citations"] += [dict(c, page=name) for c in page.evaluate(CITATIONS)]
-            if name == "book/bibliography":
-                measured["bibliography"] = page.evaluate(BIBLIOGRAPHY)
-            for viewport, suffix in ((DESKTOP, ""), (PHONE, "-phone")):
-                page.set_viewport_size(viewport)
-                page.wait_for_function(SETTLED, arg=viewport["width"])
-                measured[name, viewport["width"]] = page.evaluate(MEASURE)
-                target = SCREENSHOTS / f"{Path(name).name}{suffix}.png"
-                page.screenshot(path=str(target), full_page=True)
-                measured["screenshots"].add(target)
-        finally:
-            page.close()
+    for name, (page, _) in loaded.items():
+        measured["citations"] += [dict(c, page=name) for c in page.evaluate(CITATIONS)]
+        if name == "book/bibliography":
+            measured["bibliography"] = page.evaluate(BIBLIOGRAPHY)
+        for viewport, suffix in ((DESKTOP, ""), (PHONE, "-phone")):
+            page.set_viewport_size(viewport)
+            page.wait_for_function(SETTLED, arg=viewport["width"])
+            measured[name, viewport["width"]] = page.evaluate(MEASURE)
+            target = SCREENSHOTS / f"{Path(name).name}{suffix}.png"
+            page.screenshot(path=str(target), full_page=True)
+            measured["screenshots"].add(target)
+        page.set_viewport_size(DESKTOP)
+        page.wait_for_function(SETTLED, arg=DESKTOP["width"])
     return measured
 
 
