@@ -2,6 +2,7 @@
 definitions, reductions to the paper's neuron, gradients, training, the experiment's
 summaries, its tables and figure, and the chapter's claims."""
 
+import re
 from types import SimpleNamespace
 
 import matplotlib.pyplot as plt
@@ -13,6 +14,7 @@ from bnpaper.core.data import make_learning_set
 from bnpaper.core.namespace import to_exact
 from bnpaper.paper import counterexample
 from bnpaper.paper.counterexample import counterexample_set
+from bnpaper.presentation import plots
 from bnpaper.presentation.figures import deep as figures
 from bnpaper.presentation.reports import deep as reports
 from bnpaper.topics import deep
@@ -588,20 +590,23 @@ def _cell(data="paper", width=2, depth=1, activation="relu", usable=True):
                                (2.3565, 1e-30, 9.44) if usable else None, 2)
 
 
-def test_the_cells_table_has_one_line_per_configuration_two_significant_digits():
+def test_the_cells_table_has_one_row_per_configuration_two_significant_digits():
     lines = reports.format_cells([_cell(), _cell(depth=2, usable=False)]).splitlines()
-    assert len(lines) == 4 and set(lines[1]) == {"-"} and len(lines[1]) == len(lines[0])
-    assert lines[2].split() == ["paper", "2", "1", "relu", "|", "7/10", "1", "|", "1.2e+02",
-                                "[46,", "7.9e+02]", "0.50", "|", "<1e-08", "[<1e-08,", "2]",
-                                "3", "|", "2.4", "[<1e-08,", "9.4]", "2"]
-    assert lines[3].split()[-7:] == ["-", "|", "-", "-", "|", "-", "-"]
+    assert len(lines) == 4 and lines[1] == "|---" * 9 + "|"
+    cells = [c.strip() for c in lines[2].strip("|").split("|")]
+    assert cells == ["paper, 2, 1", "relu", "7/10 (1)", "1.2e+02 [46, 7.9e+02]", "0.50",
+                     "<1e-08 [<1e-08, 2]", "3", "2.4 [<1e-08, 9.4]", "2"]
+    assert [c.strip() for c in lines[3].strip("|").split("|")][3:] == ["–"] * 6
+    # accessibility: every header cell has words, not only maths
+    header = lines[0].strip("|").split("|")
+    assert all(re.search(r"[A-Za-z]", re.sub(r"\$[^$]*\$", "", c)) for c in header)
 
 
-def test_the_moves_table_has_one_line_per_setting():
+def test_the_moves_table_has_one_row_per_setting():
     m = experiment.Move("LM, 100 steps", np.array([0.1, 0.25, 9.0]), np.zeros(3),
                         np.array([True, True, False]), np.zeros(3))
-    assert reports.format_moves([m, m]).splitlines() == [
-        "LM, 100 steps: 2 of 3 end points stationary; |W^-W*|/|W*| median 0.17 [0.1, 0.25]"] * 2
+    assert reports.format_moves([m, m]).splitlines()[2:] == [
+        "| LM, 100 steps | 2 of 3 | 0.17 [0.1, 0.25] |"] * 2
 
 
 def test_the_profile_figure_has_one_panel_per_learning_set_and_width():
@@ -613,7 +618,11 @@ def test_the_profile_figure_has_one_panel_per_learning_set_and_width():
         assert titles == ["paper set, width 2", "regression set, width 4"]
         # per usable cell: raw and profile, each a bar and a marker; the noise line; the
         # last panel holds the legend's handles (3 activations, raw, profile)
-        assert [len(ax.lines) for ax in fig.axes] == [2 * 4 + 1, 4 + 1 + 5]
+        assert [len(ax.lines) for ax in fig.axes] == [2 * 4 + 1, 4 + 1]
+        # one legend under the panels: 3 activations, raw, profile, the noise line
+        assert len(fig.legends) == 1 and len(fig.legends[0].get_texts()) == 6
+        # drawn at the column's width, two panels a row (each at least MIN_PANEL_PX)
+        assert tuple(fig.get_size_inches())[0] == plots.figure_size()[0]
         floor = experiment.NOISE_BOUND / 10  # the profile bar [1e-10, 2] is drawn from here
         np.testing.assert_array_equal(fig.axes[0].lines[2].get_ydata(), [floor, 2.0])
     finally:

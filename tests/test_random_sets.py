@@ -12,6 +12,7 @@ import pytest
 from bnpaper.core import autodiff, geometry, least_squares, model
 from bnpaper.core.data import LearningSet
 from bnpaper.paper import lemma
+from bnpaper.presentation import plots
 from bnpaper.presentation.figures import random_sets as figures
 from bnpaper.presentation.reports import random_sets as reports
 from bnpaper.topics import random_sets
@@ -156,8 +157,8 @@ def test_sweep_includes_m_le_d_and_summaries_have_fixed_formats():
     assert [(c.d, c.m) for c in cells] == [(2, 3), (2, 10), (3, 10), (3, 3)]
     table = reports.summary_markdown(cells)
     assert table.count("\n") == 2 + len(cells)
-    assert "| (2, 3) | M ≥ d + 1 | 20 | 0 |" in table
-    assert "| (3, 3) | M ≤ d | 20 | 20 | all < 1e-07 | not a ray | 0 of " in table
+    assert "| (2, 3) | 0 of 20 |" in table
+    assert "| (3, 3), M ≤ d | 20 of 20 | all < 1e-07 | not a ray | 0 of " in table
     header = table.splitlines()[0].strip("|").split("|")
     # accessibility: every header cell has words, not only math (which may read as empty)
     assert all(re.search(r"[A-Za-z]", re.sub(r"\$[^$]*\$", "", c)) for c in header)
@@ -230,6 +231,7 @@ def test_figures_have_titles_labels_and_legends():
         for ax in fig.axes:
             assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
             assert ax.get_legend() is not None
+        assert fig.get_size_inches()[0] == plots.figure_size()[0]  # the column's width
         plt.close(fig)
     assert len(figures.angle_figure(cells).axes[0].get_xticklabels()) == 3  # M ≥ d + 1 only
     plt.close("all")

@@ -1,9 +1,11 @@
-"""The cells of the chapters' Markdown tables (``bnpaper.presentation.tables``): sympy's
-expressions typeset as maths, everything else literal text."""
+"""The cells of the Markdown tables (``bnpaper.claims.table``,
+``bnpaper.presentation.tables``): sympy's expressions typeset as maths, everything else
+literal text."""
 
 import pytest
 
-from bnpaper.presentation.tables import escape_markdown, markdown_cell, maths_segments
+from bnpaper.claims.table import markdown_cell, maths_segments
+from bnpaper.presentation.tables import escape_markdown
 
 
 @pytest.mark.parametrize(("text", "cell"), [

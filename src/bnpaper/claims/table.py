@@ -3,14 +3,78 @@ was derived on demand), plain text for the terminal."""
 
 from __future__ import annotations
 
+import re
+
+import sympy as sp
+
 from bnpaper.claims.registry import Claim
-from bnpaper.presentation.tables import escape_markdown, markdown_cell
+
+# A run of characters that may be a sympy expression as ``str`` prints it: numbers, the
+# functions the claims use, operators, brackets, commas and spaces.
+_CANDIDATE = re.compile(r"-?(?:sqrt|atan|pi|\d|\()(?:[\d.*/+\-(), ]|sqrt|atan|pi)*")
+_OPERATOR = re.compile(r"[*/]|sqrt|atan|pi")
+_MARKDOWN = "\\|*_`$"  # what Markdown (or myst's dollar maths) would read as markup
 
 COLUMNS = ("claim", "statement", "source", "paper", "reproduced", "method", "evidence",
            "status")
 BOOK_COLUMNS = ("claim", "statement", "reproduced", "status")
 """The columns of the claims chapter's table; source, paper, method and evidence are in
 each claim's details (:func:`markdown_details`)."""
+
+
+def _escape(text: str) -> str:
+    # literal text in a Markdown cell (presentation.tables.escape_markdown, which the claims
+    # layer may not import: the two layers are independent)
+    for char in _MARKDOWN:
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def _as_latex(candidate: str) -> str | None:
+    """The LaTeX of ``candidate`` if it is a whole sympy expression with an operator or a
+    function in it (``2*sqrt(194)``, ``72/17``, ``(-2124/1369, 708/1369)``), else None."""
+    if not _OPERATOR.search(candidate) or candidate.count("(") != candidate.count(")"):
+        return None
+    try:
+        expr = sp.parse_expr(candidate)
+    except (SyntaxError, TypeError, ValueError, sp.SympifyError):
+        return None
+    return sp.latex(expr, inv_trig_style="full")
+
+
+def maths_segments(text: str) -> list[tuple[bool, str]]:
+    """``text`` split into (is_maths, part): the sympy expressions in it (as ``str`` prints
+    them: ``201 - 2*sqrt(194)``, ``(atan(6/7) + pi)/(4*pi)``) as LaTeX, the rest as it is.
+    A plain number or tuple of numbers stays text."""
+    segments: list[tuple[bool, str]] = []
+    position = 0
+    for match in _CANDIDATE.finditer(text):
+        start = match.start()
+        if start and (text[start - 1].isalnum() or text[start - 1] in "_.\\"):
+            continue  # inside a word, a name (x_1) or a number (1.9e-03)
+        candidate = match.group().rstrip(" ,+-*/")
+        latex = None
+        while candidate and latex is None:  # the longest well-formed prefix
+            latex = _as_latex(candidate)
+            if latex is None:
+                shorter = re.sub(r"[^\s,(]*[\s,(]*$", "", candidate).rstrip(" ,+-*/")
+                candidate = "" if shorter == candidate else shorter
+        if latex is None:
+            continue
+        if start > position:
+            segments.append((False, text[position:start]))
+        segments.append((True, latex))
+        position = start + len(candidate)
+    if position < len(text):
+        segments.append((False, text[position:]))
+    return segments
+
+
+def markdown_cell(text: str) -> str:
+    """``text`` for a Markdown table cell that myst renders: its sympy expressions as
+    ``$…$`` maths (MathJax in the book, LaTeX in the PDF), the rest escaped."""
+    return "".join(f"${part}$" if maths else _escape(part)
+                   for maths, part in maths_segments(text))
 
 
 def rows(claims: list[Claim]) -> list[tuple[str, ...]]:
@@ -34,7 +98,7 @@ def markdown_table(claims: list[Claim]) -> str:
     linked to its details, its statement, the value reproduced now (sympy expressions as
     maths) and its status as a badge."""
     lines = ["| " + " | ".join(BOOK_COLUMNS) + " |", "|" + "---|" * len(BOOK_COLUMNS)]
-    lines += [f"| {{ref}}`{c.key} <{anchor(c)}>` | {escape_markdown(c.statement)} | "
+    lines += [f"| {{ref}}`{c.key} <{anchor(c)}>` | {_escape(c.statement)} | "
               f"{markdown_cell(c.reproduced)} | {_badge(c)} |" for c in claims]
     return "\n".join(lines)
 
@@ -46,13 +110,13 @@ def markdown_details(claims: list[Claim]) -> str:
     blocks = []
     for c in claims:
         status = "confirmed" if c.holds else "FAILED"
-        parts = "; ".join(f"{escape_markdown(part)}: {'holds' if ok else 'fails'}"
+        parts = "; ".join(f"{_escape(part)}: {'holds' if ok else 'fails'}"
                           for part, ok in c.checks.items())
         blocks.append(f":::{{admonition}} {c.key}: {status}\n"
                       f":class: dropdown claim-details\n:name: {anchor(c)}\n\n"
-                      f"**Source:** {escape_markdown(c.source)}. "
+                      f"**Source:** {_escape(c.source)}. "
                       f"**The paper's value:** {markdown_cell(c.paper_value)}.\n\n"
-                      f"**Method:** {escape_markdown(c.method)}.\n\n"
+                      f"**Method:** {_escape(c.method)}.\n\n"
                       f"**Evidence:** {c.evidence.value}. **Checks:** {parts}.\n:::")
     return "\n\n".join(blocks)
 

@@ -1,10 +1,11 @@
-"""The text tables of the chapter *Deep and non-linear networks*: the grid of runs per
-configuration (:func:`format_cells`) and BN training from W₀ = W* (:func:`format_moves`)."""
+"""The tables of the chapter *Deep and non-linear networks*, as Markdown: the grid of runs
+per configuration (:func:`format_cells`) and BN training from W₀ = W* (:func:`format_moves`)."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from bnpaper.presentation.tables import escape_markdown
 from bnpaper.topics.deep.experiment import NOISE_BOUND, GridCell, Move
 
 
@@ -13,37 +14,42 @@ def _g(v: float) -> str:
     return f"<{NOISE_BOUND:.0e}" if v < NOISE_BOUND else f"{v:.2g}"
 
 
+def _range(stats: tuple[float, float, float] | None) -> str:
+    """median [min, max], two significant digits; ``–`` without usable runs."""
+    return "–" if not stats else f"{_g(stats[0])} [{_g(stats[1])}, {_g(stats[2])}]"
+
+
 def format_cells(cs: list[GridCell]) -> str:
-    """The per-configuration table, fixed formats, two significant digits; the last
-    columns are C(W*) over the usable runs (median [min, max], below 1e-8 as a bound) and
-    how many of them lie above the best affine fit."""
-    head = (f"{'set':<10} {'n':>1} {'L':>1} {'g':<8} | {'ok':>5} {'deg':>3} | "
-            f"{'raw |dC^(W*)| med [min, max]':<28} {'b-share':>7} | "
-            f"{'profile med [min, max]':<28} {'>1e-6':>5} | "
-            f"{'C(W*) med [min, max]':<28} {'>aff':>4}")
-    lines = [head, "-" * len(head)]
+    """The per-configuration table as Markdown (every header cell has text), fixed formats,
+    two significant digits: usable runs (and degenerate ones), the raw gradient and its
+    share from b, the profile gradient and how many runs exceed 1e-6, C(W*) over the usable
+    runs (median [min, max], below 1e-8 as a bound) and how many lie above the best affine
+    fit."""
+    lines = [r"| set, width $n$, depth $L$ | activation $g$ | usable (degenerate) "
+             r"| raw $\lVert\nabla\hat C(W^*)\rVert$: median [min, max] | share of $b$ "
+             r"| profile $\lVert\nabla\hat P(\theta^*)\rVert$: median [min, max] "
+             r"| profile above $10^{-6}$ | $C(W^*)$: median [min, max] | above affine |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for c in cs:
-        ok = f"{c.n_usable}/{c.n}"
-        raw = (f"{_g(c.raw[0])} [{_g(c.raw[1])}, {_g(c.raw[2])}]" if c.raw else "-")
-        share = f"{c.raw_b_share:.2f}" if c.raw_b_share is not None else "-"
-        prof = (f"{_g(c.profile[0])} [{_g(c.profile[1])}, {_g(c.profile[2])}]"
-                if c.profile else "-")
-        loss = (f"{_g(c.c_star[0])} [{_g(c.c_star[1])}, {_g(c.c_star[2])}]"
-                if c.c_star else "-")
-        lines.append(f"{c.data:<10} {c.width:>1} {c.depth:>1} {c.activation:<8} | {ok:>5} "
-                     f"{c.n_degenerate:>3} | {raw:<28} {share:>7} | {prof:<28} "
-                     f"{c.n_profile_nonzero if c.profile else '-':>5} | {loss:<28} "
-                     f"{c.n_above_affine if c.c_star else '-':>4}")
+        share = f"{c.raw_b_share:.2f}" if c.raw_b_share is not None else "–"
+        lines.append(
+            f"| {c.data}, {c.width}, {c.depth} | {c.activation} | {c.n_usable}/{c.n} "
+            f"({c.n_degenerate}) | {_range(c.raw)} | {share} | {_range(c.profile)} | "
+            f"{c.n_profile_nonzero if c.profile else '–'} | {_range(c.c_star)} | "
+            f"{c.n_above_affine if c.c_star else '–'} |")
     return "\n".join(lines)
 
 
 def format_moves(moves: list[Move]) -> str:
-    """One line per optimizer setting: runs, stationary end points, relative move
-    (median [min, max], two significant digits)."""
-    lines = []
+    """A Markdown table, one row per optimizer setting: the end points that are stationary,
+    and the relative move ‖Ŵ − W*‖/‖W*‖ over them (median [min, max], two significant
+    digits)."""
+    lines = [r"| BN training from $W_0 = W^*$ | stationary end points "
+             r"| $\lVert\hat W - W^*\rVert / \lVert W^*\rVert$: median [min, max] |",
+             "|---|---|---|"]
     for m in moves:
         s = m.moves[m.stationary]
-        lines.append(f"{m.setting}: {int(m.stationary.sum())} of {len(m.moves)} end points "
-                     f"stationary; |W^-W*|/|W*| median {np.median(s):.2g} "
-                     f"[{np.min(s):.2g}, {np.max(s):.2g}]")
+        lines.append(f"| {escape_markdown(m.setting)} | {int(m.stationary.sum())} of "
+                     f"{len(m.moves)} | {np.median(s):.2g} [{np.min(s):.2g}, "
+                     f"{np.max(s):.2g}] |")
     return "\n".join(lines)
