@@ -13,6 +13,7 @@ from bnpaper.core.data import LearningSet, make_learning_set
 from bnpaper.core.namespace import to_exact
 from bnpaper.paper import counterexample
 from bnpaper.paper.counterexample import counterexample_set
+from bnpaper.presentation import plots
 from bnpaper.presentation.figures import general as figures
 from bnpaper.presentation.reports import general as reports
 from bnpaper.presentation.reports import minimizer as minimizer_reports
@@ -286,10 +287,18 @@ def test_loss_by_angle_figure_has_a_panel_per_set_with_titles_labels_and_a_legen
     sets = general.example_sets()
     fig = figures.loss_by_angle_figure({"paper": sets["paper"], "neg": sets["negative multiple"]})
     assert len(fig.axes) == 2 and fig.legends
-    assert "not a stationary point" in fig.axes[0].get_title()
+    assert "is not stationary" in fig.axes[0].get_title()
     assert "a maximum" in fig.axes[1].get_title()
     assert all(ax.get_xlabel() for ax in fig.axes) and fig.axes[0].get_ylabel()
+    # drawn at the column's width, angles in degrees
+    assert fig.get_size_inches()[0] == plots.figure_size()[0]
+    fig.canvas.draw()
+    labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert "90°" in labels and all(label.endswith("°") for label in labels)
     plt.close(fig)
+    three = figures.loss_by_angle_figure({k: sets[k] for k in list(sets)[:3]})
+    assert len(three.axes) == 4 and three.axes[3].get_legend() is not None  # the free panel
+    plt.close(three)
 
 
 GOOD_AGREEMENT = minimizer.MinimaAgreement(8, 0.0, 0.0, 0.0)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 from bnpaper.core import geometry, model
@@ -15,33 +14,36 @@ from bnpaper.presentation import plots
 from bnpaper.topics.general import classify_w_star
 
 
-def _degrees(v: Any) -> float:
-    """The polar angle of a float vector in degrees."""
-    return float(np.degrees(geometry.polar_angle(np.asarray(v, dtype=float))))
-
-
 def loss_by_angle_figure(sets: dict[str, LearningSet]) -> Any:
-    """Ĉ(w) against the angle of w (Ĉ depends on nothing else), one panel per d = 2 set
-    (titled by its key and the verdict on W*), with v̂ (minima), −v̂ (maxima) and W*."""
-    fig, axes = plt.subplots(1, len(sets), figsize=(3.6 * len(sets), 4.0), sharey=False)
+    """Ĉ(w) against the angle of w in degrees (Ĉ depends on nothing else), one panel per
+    d = 2 set (titled by its key and the verdict on W*), with v̂ (minima), −v̂ (maxima) and
+    W*: two panels a row at the column's width, the legend in the free panel (or under the
+    panels when there is none)."""
+    rows = (len(sets) + 1) // 2
+    fig, axes = plots.column_figure(rows, 2, aspect=0.55 * rows, squeeze=False)
     theta, circle = geometry.unit_directions(1441)
-    for ax, (title, data) in zip(np.atleast_1d(axes), sets.items(), strict=True):
+    panels = axes.ravel()
+    for ax, (title, data) in zip(panels, sets.items(), strict=False):
         num = data.numeric()
         fits = linear_fits(num)
         ax.plot(np.degrees(theta), model.bn_loss(circle, num), color="black", lw=1.5,
                 label=r"$\hat C(\cos\theta, \sin\theta)$")
-        ax.axvline(_degrees(fits.v_hat), color=plots.OKABE_ITO["orange"], lw=2.5,
+        ax.axvline(plots.degrees(fits.v_hat), color=plots.OKABE_ITO["orange"], lw=2.5,
                    label=r"$\hat v$: minima")
-        ax.axvline(_degrees(-fits.v_hat), color=plots.OKABE_ITO["sky"], lw=2, ls=":",
+        ax.axvline(plots.degrees(-fits.v_hat), color=plots.OKABE_ITO["sky"], lw=2, ls=":",
                    label=r"$-\hat v$: maxima")
-        ax.plot(_degrees(fits.w_star), model.bn_loss(fits.w_star, num), "o", ms=9,
+        ax.plot(plots.degrees(fits.w_star), model.bn_loss(fits.w_star, num), "o", ms=9,
                 color=plots.OKABE_ITO["blue"], mec="black", label=r"$W^*$", zorder=5)
         kind = classify_w_star(data).kind
-        verdict = "not a stationary point" if kind == "not stationary" else f"a {kind}"
-        ax.set(xlabel=r"angle $\theta$ of $w$ (degrees)", xlim=(-180, 180),
-               title=f"{title}\n$W^*$ is {verdict} of $\\hat C$",
-               xticks=range(-180, 181, 90))
-    np.atleast_1d(axes)[0].set_ylabel(r"$\hat C$")
-    fig.legend(*np.atleast_1d(axes)[0].get_legend_handles_labels(), loc="outside lower center",
-               ncol=4)
+        verdict = "not stationary" if kind == "not stationary" else f"a {kind}"
+        plots.degree_axis(ax, label=r"angle $\theta$ of $w$")
+        ax.set(ylabel=r"$\hat C$", title=f"{title}:\n$W^*$ is {verdict}")
+    spare = panels[len(sets):]
+    if len(spare):
+        spare[0].axis("off")
+        spare[0].legend(*panels[0].get_legend_handles_labels(), loc="center")
+        for ax in spare[1:]:
+            ax.axis("off")
+    else:
+        plots.legend_below(fig, ncol=2)
     return fig
