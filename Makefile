@@ -84,8 +84,17 @@ PORTABILITY := $(BIN)/python -m tests.portability
 # Mostly single-threaded parts first (the PDF's LaTeX runs, the book build and the browser), so
 # that the passes on every core fill the other core, and the unit tests (many small items)
 # end the run without a one-core tail.
-TEST_PARTS := test-pdf test-site test-notebooks-binder test-notebooks-other test-units \
-	test-lint test-deps
+# The checks added with the PDF edition and the explorer (the PDF, the explorer's browser
+# tests, the figures' OCR) are timed on their own rows of the README's speed table; `make bench`
+# holds the rest (make test WITHOUT="pdf explorer ocr") to the 3 x guard. WITHOUT leaves any
+# of the three out of a run.
+WITHOUT ?=
+SEPARATELY_TIMED := pdf explorer ocr
+ifneq ($(filter-out $(SEPARATELY_TIMED),$(WITHOUT)),)
+$(error WITHOUT may name only $(SEPARATELY_TIMED), not: $(filter-out $(SEPARATELY_TIMED),$(WITHOUT)))
+endif
+TEST_PARTS := $(if $(filter pdf,$(WITHOUT)),,test-pdf) test-site test-notebooks-binder \
+	test-notebooks-other test-units test-lint test-deps
 
 ifneq ($(filter output-sync,$(.FEATURES)),)
 SIDE_BY_SIDE := -j2 --output-sync=target
@@ -127,9 +136,14 @@ test-hosts: $(STAMP)
 	  BNPAPER_HOST_LEVEL=$$level $(PORTABILITY) run units -p no:xdist -q \
 	    tests/test_portability.py || exit 1; done
 
-# Without Java the HTML validation is left out, without Chromium every browser test (marks
-# set in tests/site/conftest.py), each with a notice; the other site tests still run.
-SITE_MARK := site$(if $(strip $(JAVA)),, and not java)$(if $(strip $(CHROMIUM)),, and not browser)
+# Without Java the HTML validation is left out, without Chromium every browser test, without
+# tesseract the figures' OCR (marks set in tests/site/conftest.py), each with a notice; the
+# other site tests still run.
+TESSERACT ?= $(shell command -v tesseract)
+OCR_RUNS := $(if $(filter ocr,$(WITHOUT)),,$(strip $(TESSERACT)))
+SITE_MARK := site$(if $(strip $(JAVA)),, and not java)$(if $(strip $(CHROMIUM)),, and not browser)$(if \
+	$(OCR_RUNS),, and not tesseract)
+SITE_FILES := tests/site $(if $(filter explorer,$(WITHOUT)),--ignore=tests/site/test_explorer.py)
 
 test-site: book
 ifeq ($(strip $(JAVA)),)
@@ -146,7 +160,22 @@ ifeq ($(strip $(CHROMIUM)),)
 	@echo "#  CHROMIUM=/path/to/chromium, then run make test again.                        #"
 	@echo "################################################################################"
 endif
-	$(BIN)/python -m pytest -m '$(SITE_MARK)' tests/site
+ifeq ($(strip $(TESSERACT))$(filter ocr,$(WITHOUT)),)
+	@echo "################################################################################"
+	@echo "#  FIGURE OCR DID NOT RUN: tesseract was not found. Install Debian's packages    #"
+	@echo "#  (sudo apt-get install tesseract-ocr tesseract-ocr-eng), then run make test    #"
+	@echo "#  again.                                                                       #"
+	@echo "################################################################################"
+endif
+	$(BIN)/python -m pytest -m '$(SITE_MARK)' $(SITE_FILES)
+
+# The separately timed browser checks alone (make bench times each; make test runs both
+# inside test-site).
+.PHONY: test-explorer test-ocr
+test-explorer: book
+	$(BIN)/python -m pytest -m site tests/site/test_explorer.py
+test-ocr: book
+	$(BIN)/python -m pytest -m 'site and tesseract' tests/site
 
 # `make execute NB=relu` re-executes book/relu.ipynb only.
 NB ?= *

@@ -4,10 +4,12 @@ Measures on this machine, as medians of several runs:
 - one plain serial strict-nbval pass over every chapter, against its floor: as many
   notebooks that only start a kernel and import the modules the chapters import (goal: at
   most 1.5 × the floor), and what each chapter costs in it;
-- all of ``make test`` (unit tests, nbval in the Binder environment and under another
-  CPU's kernels, lint and deptry, the build, the browser tests) against that serial pass
-  (a guard: at most 3 ×; issue 17);
-  the two are timed in turn, round by round, so a busy machine weighs on both;
+- ``make test`` without the separately timed checks (``WITHOUT="pdf explorer ocr"``: unit
+  tests, nbval in the Binder environment and under another CPU's kernels, lint and deptry,
+  the build, the other browser tests) against that serial pass (a guard: at most 3 ×;
+  issue 17); the two are timed in turn, round by round, so a busy machine weighs on both;
+- each separately timed check alone (``make test-pdf``, ``make test-explorer``,
+  ``make test-ocr``: what each adds, at most), and all of ``make test``;
 - a clean book build and a no-change rebuild (goal: the rebuild in a few seconds);
 - the size of the built site and of its largest page; and, where ``tests/site/weight.py``
   exists, what it reports.
@@ -91,8 +93,20 @@ def book(output: Path) -> list[str]:
             "-n", "--keep-going"]
 
 
-def median_of(runs: int, measure) -> float:
-    return statistics.median(measure() for _ in range(runs))
+MAKE = ["make", "--no-print-directory"]
+SEPARATE = ("pdf", "explorer", "ocr")
+"""The checks with rows of their own in the README's speed table (the Makefile's
+SEPARATELY_TIMED), outside the 3 × guard."""
+FAILED = "  (FAILED in a run)"
+
+
+def median_of(runs: int, measure):
+    """The median of ``runs`` measurements; for (seconds, passed) pairs, the median seconds
+    and whether every run passed."""
+    results = [measure() for _ in range(runs)]
+    if isinstance(results[0], tuple):
+        return statistics.median(r[0] for r in results), all(r[1] for r in results)
+    return statistics.median(results)
 
 
 def main() -> int:
@@ -116,10 +130,15 @@ def main() -> int:
             for name, seconds in per_notebook(junit).items():
                 chapters[name].append(seconds)
             if not args.no_make_test:
-                seconds, passed = run(["make", "--no-print-directory", "test"])
+                seconds, passed = run(MAKE + ["test", f"WITHOUT={' '.join(SEPARATE)}"])
                 t_test.append(seconds)
                 test_passed &= passed
         t_nbval = statistics.median(t_nbval)
+        t_separate, t_all = {}, None
+        if not args.no_make_test:
+            t_separate = {name: median_of(runs, lambda name=name: run(MAKE + [f"test-{name}"]))
+                          for name in SEPARATE}
+            t_all = median_of(runs, lambda: run(MAKE + ["test"]))
         t_floor = median_of(runs, lambda: timed(nbval(floor_dir)))
 
         def clean_build() -> float:
@@ -146,9 +165,15 @@ def main() -> int:
     print(f"  floor (kernel + imports)    {t_floor:7.1f} s   ratio {ratio:.2f} (goal <= 1.5)")
     if t_test:
         t_test = statistics.median(t_test)
-        failed = "" if test_passed else "  (make test FAILED in a run)"
-        print(f"  all of make test            {t_test:7.1f} s   "
+        failed = "" if test_passed else "  (FAILED in a run)"
+        print(f"  make test WITHOUT=\"{' '.join(SEPARATE)}\"\n"
+              f"                              {t_test:7.1f} s   "
               f"{t_test / t_nbval:.2f} x the serial nbval pass (guard <= 3){failed}")
+        for name, (seconds, passed) in t_separate.items():
+            print(f"  make test-{name:<18}{seconds:7.1f} s   (alone){'' if passed else FAILED}")
+        seconds, passed = t_all
+        print(f"  all of make test            {seconds:7.1f} s   "
+              f"{seconds / t_nbval:.2f} x the serial nbval pass{'' if passed else FAILED}")
     print(f"  clean book build            {t_clean:7.1f} s")
     print(f"  no-change rebuild           {t_rebuild:7.1f} s   "
           f"({t_rebuild / t_clean:.0%} of clean)")
