@@ -82,6 +82,9 @@ def use_style() -> None:
     plt.rcParams.update(STYLE)
     shell = get_ipython()
     if shell is not None:
+        # load the notebook's (inline) backend now: loading it later, at the first figure,
+        # would reset the formats set here
+        plt.switch_backend(matplotlib.get_backend())
         select_figure_formats(shell, {"png"}, bbox_inches=None, dpi=SAVE_DPI)
 
 
