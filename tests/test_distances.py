@@ -13,6 +13,7 @@ import sympy as sp
 from bnpaper.core import geometry, least_squares
 from bnpaper.paper import lemma
 from bnpaper.paper.counterexample import counterexample_set
+from bnpaper.presentation import plots
 from bnpaper.presentation.figures import distances as figures
 from bnpaper.presentation.reports import distances as reports
 from bnpaper.topics import distances
@@ -103,16 +104,22 @@ def test_each_verdict_fails_on_its_own_check_alone(field, bad, column):
     assert [i for i, ok in enumerate(verdicts) if not ok] == [column]
 
 
+def markdown_cells(line):
+    """The cells of one row of a Markdown table."""
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
 def test_the_verdict_table_has_a_row_per_case_and_says_whether_all_passed(monkeypatch):
     fits = least_squares.linear_fits(PAPER)
     table, all_ok = reports.verdict_table({"paper": (fits.w_star, fits.v_hat)}, n=2000)
-    header, row = table.splitlines()
-    assert header.split()[0] == "case" and row.split() == ["paper"] + ["True"] * 6
+    header, rule, row = table.splitlines()
+    assert markdown_cells(header) == ["case", *distances.VERDICT_NAMES]
+    assert set(rule) <= set("|:- ") and markdown_cells(row) == ["paper"] + ["pass"] * 6
     assert all_ok
     bad = dataclasses.replace(GOOD_CHECKS, closer_mismatches=3)
     monkeypatch.setattr(reports, "check_distance_facts", lambda *a, **k: bad)
     table, all_ok = reports.verdict_table({"a": (1, 2), "b": (3, 4)})
-    assert not all_ok and table.splitlines()[2].split() == ["b"] + ["True"] * 5 + ["False"]
+    assert not all_ok and markdown_cells(table.splitlines()[3]) == ["b"] + ["pass"] * 5 + ["fail"]
 
 
 def test_closer_share_tends_to_one_for_small_and_to_one_minus_alpha_over_two_pi_for_large_w0():
@@ -145,9 +152,10 @@ def test_a_wrong_criterion_or_delta_shows_in_the_checks():
     assert small.bound_slack < 0 and small.sharp_error > 0.1
 
 
-def test_lemma_regions_figure_has_titles_labels_and_legends():
+def test_lemma_regions_figure_is_column_wide_with_titles_labels_and_legends():
     fits = least_squares.linear_fits(PAPER)
     fig = figures.lemma_regions_figure(fits.w_star, fits.v_hat)
+    assert fig.get_figwidth() * plots.SCREEN_DPI == pytest.approx(plots.COLUMN_PX)
     assert len(fig.axes) == 2
     for ax in fig.axes:
         assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()

@@ -10,6 +10,7 @@ import sympy as sp
 from bnpaper.core import geometry, least_squares
 from bnpaper.core.namespace import to_exact
 from bnpaper.paper import counterexample, lemma
+from bnpaper.presentation import plots
 from bnpaper.presentation.figures import failure as figures
 from bnpaper.topics import failure
 
@@ -209,8 +210,10 @@ def test_bad_counts_and_options_raise(paper):
         failure.grid_failure_fraction(paper.w_star_f, paper.v_f, n=0)
 
 
-def test_failure_figure_has_titles_labels_and_legends(paper):
+def test_failure_figure_is_column_wide_with_titles_labels_and_legends(paper):
     fig = figures.failure_figure(paper.w_star_f, paper.v_f, n=40)
+    assert fig.get_figwidth() * plots.SCREEN_DPI == pytest.approx(plots.COLUMN_PX)
+    assert fig.axes[1].get_xticklabels()[0].get_text().endswith("°")  # degrees
     for ax in fig.axes:
         assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
         assert ax.get_legend() is not None
