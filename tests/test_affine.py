@@ -7,6 +7,7 @@ import sympy as sp
 from scipy.optimize import minimize
 
 from bnpaper.core import autodiff, exact, model
+from bnpaper.presentation import plots
 from bnpaper.presentation.figures import affine as affine_figures
 from bnpaper.topics import affine
 
@@ -155,10 +156,11 @@ def test_gradient_descent_rejects_bad_input(paper_set, kwargs, match):
         affine.gradient_descent(paper_set, **args)
 
 
-def test_trajectory_figure_has_a_title_labels_and_a_legend(paper_set):
+def test_trajectory_figure_is_column_wide_with_a_title_labels_and_a_legend(paper_set):
     runs = affine.gradient_descent(paper_set, [[1.0, 3.0, 1.0, 0.0]], steps=5, lr=0.05)
     lines = affine.profile_stationary_lines(paper_set)
     fig = affine_figures.trajectory_figure(paper_set, runs, (1, 3), lines, fixed=runs)
+    assert fig.get_figwidth() * plots.SCREEN_DPI == pytest.approx(plots.COLUMN_PX)
     ax = fig.axes[0]
     assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
     labels = ax.get_legend_handles_labels()[1]

@@ -11,6 +11,7 @@ from scipy.optimize import minimize
 from bnpaper.core import autodiff, exact, least_squares, model
 from bnpaper.core.data import make_learning_set
 from bnpaper.paper import counterexample
+from bnpaper.presentation import plots
 from bnpaper.presentation.figures import minibatch as minibatch_figures
 from bnpaper.topics.minibatch import epsilon, pairs
 
@@ -353,12 +354,13 @@ def test_ray_descent_rejects_non_positive_eps(paper_set):
 # --------------------------------------------------------------------------- figures
 
 
-def test_figures_have_titles_labels_and_legends(paper_set):
+def test_figures_are_column_wide_with_titles_labels_and_legends(paper_set):
     cones = pairs.pair_cones(paper_set)
     path = epsilon.descent(paper_set, W_STAR, 1.0, steps=5, lr=0.1)
     figs = [minibatch_figures.pairs_figure(paper_set, cones, (1, 3), (5, 3)),
             minibatch_figures.eps_figure(paper_set, [1e-5, 1.0], (5, 3), 187.0, path, 1.0)]
     for fig in figs:
+        assert fig.get_figwidth() * plots.SCREEN_DPI == pytest.approx(plots.COLUMN_PX)
         axes = [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
         assert all(ax.get_title() and ax.get_xlabel() and ax.get_ylabel() for ax in axes)
         assert all(ax.get_legend() for ax in axes)

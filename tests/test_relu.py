@@ -11,6 +11,7 @@ import sympy as sp
 from bnpaper.core import autodiff, exact, geometry, least_squares, model
 from bnpaper.core.data import make_learning_set
 from bnpaper.paper import counterexample, lemma
+from bnpaper.presentation import plots
 from bnpaper.presentation.figures import relu as relu_figures
 from bnpaper.topics.relu import critical, examples, numeric, sectors, standard
 
@@ -302,16 +303,20 @@ def test_bad_grid_and_set_parameters_raise(paper_set, paper_numeric):
 
 # --- figures --------------------------------------------------------------------------
 
-def test_figures_have_titles_labels_and_legends(paper_set, rays, minima):
+def test_figures_are_column_wide_with_titles_labels_and_legends(paper_set, rays, minima):
     figs = [relu_figures.relu_landscape_figure(paper_set, W_STAR, minima),
             relu_figures.relu_angle_figure(paper_set, rays, W_STAR,
                                            counterexample.bn_minima_direction(paper_set))]
+    angles = figs[1].axes[0]
+    angles.figure.canvas.draw()
+    assert all(t.get_text().endswith("°") for t in angles.get_xticklabels())  # degrees
     for fig in figs:
+        assert fig.get_figwidth() * plots.SCREEN_DPI == pytest.approx(plots.COLUMN_PX)
         for ax in fig.axes:
             if ax.get_label() == "<colorbar>":
                 continue
             assert ax.get_title() and ax.get_xlabel()
-        assert any(ax.get_legend() for ax in fig.axes)
+        assert fig.legends or any(ax.get_legend() for ax in fig.axes)
         plt.close(fig)
 
 

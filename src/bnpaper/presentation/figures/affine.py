@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib import patheffects
 
 from bnpaper.core import geometry
 from bnpaper.core.data import LearningSet
@@ -26,33 +26,37 @@ def trajectory_figure(data: LearningSet, runs: affine.Trajectories, w_star: Any,
     """
     num = data.numeric()
     w1, w2, w = geometry.weight_grid(lim)
-    fig, ax = plt.subplots(figsize=(6.0, 6.2))
-    cs = ax.contourf(w1, w2, affine.profile_loss(w, num), levels=20, cmap="Greys")
-    fig.colorbar(cs, ax=ax, shrink=0.8,
-                 label=r"profile loss $\min_{\gamma,\beta}\hat C(w,\gamma,\beta)$")
+    values = affine.profile_loss(w, num)
+    fig, ax = plots.column_figure(aspect=1.06)
+    cs = ax.contourf(w1, w2, values, levels=plots.contour_levels(values),
+                     cmap=plots.LOSS_CMAP)
+    plots.colorbar(fig, cs, ax,
+                   label=r"profile loss $\min_{\gamma,\beta}\hat C(w,\gamma,\beta)$")
     for line in lines:
         v = np.asarray(line.direction, dtype=float)
         style = ({"color": plots.OKABE_ITO["orange"], "lw": 3, "ls": "-"}
-                 if line.kind == "minimum" else {"color": "white", "lw": 1.5, "ls": ":"})
+                 if line.kind == "minimum" else {"color": "black", "lw": 2, "ls": ":"})
         label = (r"optima: $3w_1 = 5w_2$, $w \neq 0$" if line.kind == "minimum"
                  else r"profile maxima ($\gamma^* = 0$)")
         for sign in (1, -1):
             plots.draw_ray(ax, sign * v, lim, label=label if sign == 1 else None, **style)
+    # white under every path, so that each colour reads over the whole colour map
+    halo = [patheffects.withStroke(linewidth=4, foreground="white")]
     colours = [plots.OKABE_ITO[k] for k in ("blue", "vermillion", "green", "purple", "sky")]
     for i, path in enumerate(runs.params):
         c = colours[i % len(colours)]
-        ax.plot(path[:, 0], path[:, 1], color=c, lw=2)
+        ax.plot(path[:, 0], path[:, 1], color=c, lw=2, path_effects=halo)
         ax.plot(*path[0, :2], "o", color=c, mec="black", ms=7)
         ax.plot(*path[-1, :2], "s", color=c, mec="black", ms=7)
     if fixed is not None:
         for i, path in enumerate(fixed.params):
-            ax.plot(path[:, 0], path[:, 1], "--", color="black", lw=1.5,
+            ax.plot(path[:, 0], path[:, 1], "--", color="black", lw=1.8, path_effects=halo,
                     label=r"$\gamma = 1$, $\beta = 0$ frozen" if i == 0 else None)
     ax.plot(*np.asarray(w_star, dtype=float), "*", color=plots.OKABE_ITO["yellow"], mec="black",
             ms=16, label=r"$W^*$", zorder=5)
     ax.plot([], [], "o", color="grey", mec="black", label="start of a run")
     ax.plot([], [], "s", color="grey", mec="black", label="end of a run")
     ax.set(xlabel=r"$w_1$", ylabel=r"$w_2$", aspect="equal", xlim=(-lim, lim), ylim=(-lim, lim),
-           title=r"Gradient descent on $(w, \gamma, \beta)$: every run ends on $3w_1 = 5w_2$")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, framealpha=0.9)
+           title=r"Every run ends on $3w_1 = 5w_2$")
+    plots.legend_below(ax)
     return fig

@@ -8,6 +8,7 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib import patheffects
 from matplotlib.colors import ListedColormap
 
 from bnpaper.core import geometry, model
@@ -27,6 +28,9 @@ def pairs_figure(data: LearningSet, cones: list[pairs.PairCone], w_star: Any, v_
                  lim: float = 4.0) -> Any:
     """Ĉ₂ (batches of two, ε = 0) over the w-plane: constant on cones, undefined on σ = 0 lines.
 
+    Each cone is coloured by its value on the book's loss colour map (darker is smaller)
+    and labelled with it.
+
     ``v_full`` is the direction of the full-batch BN minima, drawn for comparison.
     """
     num = data.numeric()
@@ -34,28 +38,33 @@ def pairs_figure(data: LearningSet, cones: list[pairs.PairCone], w_star: Any, v_
     values = pairs.minibatch_loss(w, num, 2)
     levels = np.array(sorted({float(c.value) for c in cones}))
     idx = np.argmin(np.abs(values[..., None] - levels), axis=-1)  # which cone value, by rank
-    cmap = ListedColormap(plt.get_cmap("Greys")(np.linspace(0.05, 0.6, len(levels))))
-    fig, ax = plt.subplots(figsize=(6.0, 5.6))
-    ax.pcolormesh(w1, w2, idx, cmap=cmap, shading="auto", vmin=-0.5, vmax=len(levels) - 0.5)
+    # the book's loss colour map, each cone at its value's place on it
+    span = (levels - levels.min()) / (levels.max() - levels.min())
+    cmap = ListedColormap(plt.get_cmap(plots.LOSS_CMAP)(0.15 + 0.7 * span))
+    fig, ax = plots.column_figure(aspect=1.02)
+    ax.pcolormesh(w1, w2, idx, cmap=cmap, shading="auto", vmin=-0.5, vmax=len(levels) - 0.5,
+                  rasterized=True)
+    halo = [patheffects.withStroke(linewidth=4, foreground="white")]
     for k, (pair, (a, b)) in enumerate(pairs.sigma_zero_lines(data)):
         d = np.array([-float(b), float(a)])
         d = d / np.abs(d).max() * lim
-        ax.plot([-d[0], d[0]], [-d[1], d[1]], ls=(0, (4, 2)), lw=1.6,
+        ax.plot([-d[0], d[0]], [-d[1], d[1]], lw=1.8, path_effects=halo,
                 color=[plots.OKABE_ITO[c] for c in ("blue", "vermillion", "purple")][k % 3],
-                label=rf"$\sigma = 0$: $z_{pair[0] + 1} = z_{pair[1] + 1}$")
+                label=rf"$\sigma_B = 0$ for the pair ({pair[0] + 1}, {pair[1] + 1})")
     for cone in cones:
         r = np.asarray(cone.representative, dtype=float)
         p = r / np.linalg.norm(r) * 0.72 * lim
-        ax.text(*p, str(cone.value), ha="center", va="center", fontsize=10,
-                bbox={"boxstyle": "round", "fc": "white", "ec": "none", "alpha": 0.85})
-    plots.draw_ray(ax, v_full, lim, color=plots.OKABE_ITO["orange"], lw=2.5,
+        ax.text(*p, str(cone.value), ha="center", va="center",
+                bbox={"boxstyle": "round", "fc": "white", "ec": "none", "alpha": 0.9})
+    plots.draw_ray(ax, v_full, lim, color=plots.OKABE_ITO["orange"], lw=3, path_effects=halo,
                    label=r"full-batch BN minima ($3w_1 = 5w_2$)")
     ax.plot(*np.asarray(w_star, dtype=float), "*", color=plots.OKABE_ITO["yellow"], mec="black",
             ms=16, label=r"$W^*$", zorder=5)
     ax.set(xlabel=r"$w_1$", ylabel=r"$w_2$", aspect="equal", xlim=(-lim, lim), ylim=(-lim, lim),
-           title=rf"Batches of two: $\hat C_2$ is constant on {len(cones)} cones"
-           " (values printed)")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, framealpha=0.9)
+           title=rf"Batches of two: $\hat C_2$ is constant on {len(cones)} cones")
+    ax.locator_params(nbins=4)  # few ticks, marks inside: OCR reads the labels
+    ax.tick_params(direction="in", color="white", width=1.2)
+    plots.legend_below(ax)
     return fig
 
 
@@ -67,8 +76,9 @@ def _eps_latex(eps: float) -> str:
 
 def eps_figure(data: LearningSet, eps_values: list[float], direction: Any, c_hat_min: float,
                path: np.ndarray, path_eps: float, lim: float = 12.0) -> Any:
-    """Two panels: (a) Ĉ_ε along the ray of the ε = 0 minima, against ‖w‖, per ε;
-    (b) Ĉ_ε for ``path_eps`` over the plane, with a gradient-descent ``path`` from W*.
+    """Two panels, stacked: (a) Ĉ_ε along the ray of the ε = 0 minima, against ‖w‖, per ε
+    (legend beside); (b) Ĉ_ε for ``path_eps`` over the plane, with its colour bar and a
+    gradient-descent ``path`` from W*.
 
     ``c_hat_min`` is min Ĉ (ε = 0), the infimum every curve of (a) approaches.
     """
@@ -77,31 +87,35 @@ def eps_figure(data: LearningSet, eps_values: list[float], direction: Any, c_hat
     v = np.asarray(direction, dtype=float)
     v = v / np.linalg.norm(v)
     radii = np.geomspace(1e-3, 1e3, 400)
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11.0, 4.8))
+    fig, (ax1, ax2) = plots.column_figure(2, 1, aspect=1.5, height_ratios=(0.75, 1.45))
     colours = [plots.OKABE_ITO[k] for k in ("blue", "green", "vermillion", "purple", "sky")]
     for k, eps in enumerate(eps_values):
         ax1.plot(radii, model.bn_loss(radii[:, None] * v, num, eps=eps), color=colours[k % 5],
                  lw=2, label=rf"$\varepsilon = {_eps_latex(eps)}$")
-    ax1.axhline(c_hat_min, color="black", ls="--", lw=1.2,
+    # solid reference lines: OCR reads a dashed line near text as letters
+    ax1.axhline(c_hat_min, color="black", lw=1.2,
                 label=r"$\min \hat C$ for $\varepsilon = 0$")
-    ax1.axhline(float(np.sum(num.y**2)), color="grey", ls=":", lw=1.2,
+    ax1.axhline(float(np.sum(num.y**2)), color="grey", lw=1.5,
                 label=r"$\|\bar y\|^2 = \hat C_\varepsilon(0)$")
     ax1.set(xscale="log", xlabel=rf"$\|w\|$ along the ray through $({ray})$",
-            ylabel=r"$\hat C_\varepsilon(w)$", title=r"(a) Along the ray of the $\varepsilon=0$"
-            " minima: decreasing, no minimum")
-    ax1.legend(loc="upper right", framealpha=0.9)
+            ylabel=r"$\hat C_\varepsilon(w)$",
+            title=r"(a) Along the ray of the $\varepsilon = 0$ minima")
+    plots.legend_beside(ax1)
     w1, w2, w = geometry.weight_grid(lim)
     values = model.bn_loss(w, num, eps=path_eps)
-    cs = ax2.contourf(w1, w2, values, levels=20, cmap="Greys")
-    fig.colorbar(cs, ax=ax2, label=rf"$\hat C_\varepsilon(w)$, $\varepsilon = {path_eps:g}$")
-    plots.draw_ray(ax2, v, lim, color=plots.OKABE_ITO["orange"], lw=2.5,
+    cs = ax2.contourf(w1, w2, values, levels=plots.contour_levels(values),
+                      cmap=plots.LOSS_CMAP)
+    plots.colorbar(fig, cs, ax2, label=rf"$\hat C_\varepsilon(w)$, $\varepsilon = {path_eps:g}$")
+    halo = [patheffects.withStroke(linewidth=4, foreground="white")]
+    plots.draw_ray(ax2, v, lim, color=plots.OKABE_ITO["orange"], lw=3,
                    label=r"$\varepsilon = 0$ minima ($3w_1 = 5w_2$)")
-    ax2.plot(path[:, 0], path[:, 1], color=plots.OKABE_ITO["blue"], lw=2,
+    ax2.plot(path[:, 0], path[:, 1], color=plots.OKABE_ITO["blue"], lw=2.2, path_effects=halo,
              label=rf"gradient descent from $W^*$ ({len(path) - 1} steps)")
     ax2.plot(*path[-1], "s", color=plots.OKABE_ITO["blue"], mec="black", ms=7)
     ax2.plot(*path[0], "*", color=plots.OKABE_ITO["yellow"], mec="black", ms=16, label=r"$W^*$")
     ax2.set(xlabel=r"$w_1$", ylabel=r"$w_2$", aspect="equal", xlim=(-lim, lim), ylim=(-lim, lim),
-            title=rf"(b) $\hat C_\varepsilon$, $\varepsilon = {path_eps:g}$: descent from $W^*$"
-            r" runs off, $\|w\| \to \infty$")
-    ax2.legend(loc="lower left", framealpha=0.9)
+            title=rf"(b) $\hat C_\varepsilon$, $\varepsilon = {path_eps:g}$: descent from $W^*$")
+    ax2.locator_params(nbins=4)
+    ax2.tick_params(direction="in", color="white", width=1.2)
+    plots.legend_below(ax2, ncol=1)
     return fig
