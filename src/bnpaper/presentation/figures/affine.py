@@ -30,13 +30,15 @@ def trajectory_figure(data: LearningSet, runs: affine.Trajectories, w_star: Any,
     fig, ax = plots.column_figure(aspect=1.06)
     cs = ax.contourf(w1, w2, values, levels=plots.contour_levels(values),
                      cmap=plots.LOSS_CMAP)
-    plots.colorbar(fig, cs, ax,
-                   label=r"profile loss $\min_{\gamma,\beta}\hat C(w,\gamma,\beta)$")
+    # P(w) = min over γ, β of Ĉ(w, γ, β): a short label (OCR misreads long rotated text)
+    bar = plots.colorbar(fig, cs, ax, label=r"profile loss $P(w)$")
+    # tick marks inside the bar, apart from the labels: OCR reads a mark as a digit
+    bar.ax.tick_params(direction="in", color="white", pad=8)
     for line in lines:
         v = np.asarray(line.direction, dtype=float)
         style = ({"color": plots.OKABE_ITO["orange"], "lw": 3, "ls": "-"}
                  if line.kind == "minimum" else {"color": "black", "lw": 2, "ls": ":"})
-        label = (r"optima: $3w_1 = 5w_2$, $w \neq 0$" if line.kind == "minimum"
+        label = ("optima, on both sides of 0" if line.kind == "minimum"
                  else r"profile maxima ($\gamma^* = 0$)")
         for sign in (1, -1):
             plots.draw_ray(ax, sign * v, lim, label=label if sign == 1 else None, **style)
@@ -54,9 +56,11 @@ def trajectory_figure(data: LearningSet, runs: affine.Trajectories, w_star: Any,
                     label=r"$\gamma = 1$, $\beta = 0$ frozen" if i == 0 else None)
     ax.plot(*np.asarray(w_star, dtype=float), "*", color=plots.OKABE_ITO["yellow"], mec="black",
             ms=16, label=r"$W^*$", zorder=5)
-    ax.plot([], [], "o", color="grey", mec="black", label="start of a run")
-    ax.plot([], [], "s", color="grey", mec="black", label="end of a run")
-    ax.set(xlabel=r"$w_1$", ylabel=r"$w_2$", aspect="equal", xlim=(-lim, lim), ylim=(-lim, lim),
-           title=r"Every run ends on $3w_1 = 5w_2$")
+    ax.plot([], [], "o", color="grey", mec="black", label="start of each run")
+    ax.plot([], [], "s", color="grey", mec="black", label="end of each run")
+    ax.set(xlabel=r"weight $w_1$", ylabel=r"weight $w_2$", aspect="equal",
+           xlim=(-lim, lim), ylim=(-lim, lim),
+           title="Every run ends on the line of optima")
+    ax.tick_params(which="both", direction="in", color="white", width=1.2, pad=8)
     plots.legend_below(ax)
     return fig

@@ -50,14 +50,15 @@ def lemma_regions_figure(w_star: Any, v_hat: Any, lim: float = 4.0) -> Any:
         plots.draw_ray(ax, vh, lim, color=plots.OKABE_ITO["orange"], lw=3,
                        label=r"BN minima $t\hat v$, $t > 0$")
         mark_w_star(ax, ws)
-        ax.set(xlabel=r"$w_1$ of $W_0$", ylabel=r"$w_2$ of $W_0$", aspect="equal",
+        ax.set(xlabel=r"weight $w_1$ of $W_0$", ylabel=r"weight $w_2$ of $W_0$", aspect="equal",
                xlim=(-lim, lim), ylim=(-lim, lim))
-        ax.locator_params(nbins=4)  # few ticks, marks inside: OCR reads the labels
-        ax.tick_params(direction="in", color="white", width=1.2)
+        # few ticks, marks inside and apart from the labels: OCR reads a mark as a digit
+        ax.locator_params(nbins=4)
+        ax.tick_params(which="both", direction="in", color="white", width=1.2, pad=8)
     for sign in (1, -1):
         plots.draw_ray(top, sign * ws, lim, color="black", ls="--", lw=1.2,
                        label=r"line $\mathbb{R}W^*$" if sign == 1 else None)
-        plots.draw_ray(top, sign * bisector, lim, color="black", ls=":", lw=1.8,
+        plots.draw_ray(top, sign * bisector, lim, color="black", ls="-.", lw=1.5,
                        label=r"$\langle W_0, v - u\rangle = 0$" if sign == 1 else None)
     patches = [Patch(color=c, alpha=REGION_ALPHA, label=f"lemma {name}"
                      if name != "not covered" else

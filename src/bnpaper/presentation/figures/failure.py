@@ -46,10 +46,11 @@ def failure_figure(w_star: Any, v: Any, lim: float = 4.0, n: int = 400) -> Any:
     names.append(r"BN minima $t\,v$")
     handles.append(mark_w_star(ax, ws))
     names.append(r"$W^*$")
-    ax.set(xlabel=r"$w_1$ of $W_0$", ylabel=r"$w_2$ of $W_0$", aspect="equal",
+    ax.set(xlabel=r"weight $w_1$ of $W_0$", ylabel=r"weight $w_2$ of $W_0$", aspect="equal",
            xlim=(-lim, lim), ylim=(-lim, lim), title="Lemma 4.5 at every $W_0$")
-    ax.locator_params(nbins=4)  # few ticks, marks inside: OCR reads the labels
-    ax.tick_params(direction="in", color="white", width=1.2)
+    # few ticks, marks inside and apart from the labels: OCR reads a mark as a digit
+    ax.locator_params(nbins=4)
+    ax.tick_params(which="both", direction="in", color="white", width=1.2, pad=8)
     plots.legend_beside(ax, handles=handles, labels=names)
 
     theta = np.linspace(-np.pi, np.pi, 2001)
@@ -69,5 +70,6 @@ def failure_figure(w_star: Any, v: Any, lim: float = 4.0, n: int = 400) -> Any:
     bx.axvline(plots.degrees(ws), color="black", lw=1.5, ls="-.", label=r"angle of $W^*$")
     plots.degree_axis(bx, label=r"angle $\theta$ of $W_0 = (\cos\theta, \sin\theta)$")
     bx.set(ylabel=r"lhs $-$ rhs", title="The verdict depends on the angle of $W_0$ only")
+    bx.tick_params(which="both", pad=8)
     plots.legend_below(bx)
     return fig

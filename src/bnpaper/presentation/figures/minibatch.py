@@ -50,7 +50,7 @@ def pairs_figure(data: LearningSet, cones: list[pairs.PairCone], w_star: Any, v_
         d = d / np.abs(d).max() * lim
         ax.plot([-d[0], d[0]], [-d[1], d[1]], lw=1.8, path_effects=halo,
                 color=[plots.OKABE_ITO[c] for c in ("blue", "vermillion", "purple")][k % 3],
-                label=rf"$\sigma_B = 0$ for the pair ({pair[0] + 1}, {pair[1] + 1})")
+                label=rf"batch ({pair[0] + 1}, {pair[1] + 1}): $\sigma = 0$")
     for cone in cones:
         r = np.asarray(cone.representative, dtype=float)
         p = r / np.linalg.norm(r) * 0.72 * lim
@@ -60,10 +60,12 @@ def pairs_figure(data: LearningSet, cones: list[pairs.PairCone], w_star: Any, v_
                    label=r"full-batch BN minima ($3w_1 = 5w_2$)")
     ax.plot(*np.asarray(w_star, dtype=float), "*", color=plots.OKABE_ITO["yellow"], mec="black",
             ms=16, label=r"$W^*$", zorder=5)
-    ax.set(xlabel=r"$w_1$", ylabel=r"$w_2$", aspect="equal", xlim=(-lim, lim), ylim=(-lim, lim),
+    ax.set(xlabel=r"weight $w_1$", ylabel=r"weight $w_2$", aspect="equal",
+           xlim=(-lim, lim), ylim=(-lim, lim),
            title=rf"Batches of two: $\hat C_2$ is constant on {len(cones)} cones")
-    ax.locator_params(nbins=4)  # few ticks, marks inside: OCR reads the labels
-    ax.tick_params(direction="in", color="white", width=1.2)
+    # few ticks, marks inside and apart from the labels: OCR reads a mark as a digit
+    ax.locator_params(nbins=4)
+    ax.tick_params(which="both", direction="in", color="white", width=1.2, pad=8)
     plots.legend_below(ax)
     return fig
 
@@ -94,28 +96,33 @@ def eps_figure(data: LearningSet, eps_values: list[float], direction: Any, c_hat
                  lw=2, label=rf"$\varepsilon = {_eps_latex(eps)}$")
     # solid reference lines: OCR reads a dashed line near text as letters
     ax1.axhline(c_hat_min, color="black", lw=1.2,
-                label=r"$\min \hat C$ for $\varepsilon = 0$")
+                label=r"the minimum of $\hat C$ ($\varepsilon = 0$)")
     ax1.axhline(float(np.sum(num.y**2)), color="grey", lw=1.5,
-                label=r"$\|\bar y\|^2 = \hat C_\varepsilon(0)$")
+                label=r"the value at $w = 0$: $\|\bar y\|^2$")
     ax1.set(xscale="log", xlabel=rf"$\|w\|$ along the ray through $({ray})$",
             ylabel=r"$\hat C_\varepsilon(w)$",
             title=r"(a) Along the ray of the $\varepsilon = 0$ minima")
+    ax1.tick_params(which="both", pad=8)  # OCR reads a mark beside a label as a digit
+    ax1.xaxis.set_major_formatter("{x:g}")  # 0.001 … 1000: words OCR reads, not 10⁻³
     plots.legend_beside(ax1)
     w1, w2, w = geometry.weight_grid(lim)
     values = model.bn_loss(w, num, eps=path_eps)
     cs = ax2.contourf(w1, w2, values, levels=plots.contour_levels(values),
                       cmap=plots.LOSS_CMAP)
-    plots.colorbar(fig, cs, ax2, label=rf"$\hat C_\varepsilon(w)$, $\varepsilon = {path_eps:g}$")
+    bar = plots.colorbar(fig, cs, ax2,
+                         label=r"$\hat C_\varepsilon(w)$")
+    bar.ax.tick_params(direction="in", color="white", pad=8)
     halo = [patheffects.withStroke(linewidth=4, foreground="white")]
     plots.draw_ray(ax2, v, lim, color=plots.OKABE_ITO["orange"], lw=3,
-                   label=r"$\varepsilon = 0$ minima ($3w_1 = 5w_2$)")
+                   label=r"the $\varepsilon = 0$ minima")
     ax2.plot(path[:, 0], path[:, 1], color=plots.OKABE_ITO["blue"], lw=2.2, path_effects=halo,
              label=rf"gradient descent from $W^*$ ({len(path) - 1} steps)")
     ax2.plot(*path[-1], "s", color=plots.OKABE_ITO["blue"], mec="black", ms=7)
     ax2.plot(*path[0], "*", color=plots.OKABE_ITO["yellow"], mec="black", ms=16, label=r"$W^*$")
-    ax2.set(xlabel=r"$w_1$", ylabel=r"$w_2$", aspect="equal", xlim=(-lim, lim), ylim=(-lim, lim),
+    ax2.set(xlabel=r"weight $w_1$", ylabel=r"weight $w_2$", aspect="equal",
+            xlim=(-lim, lim), ylim=(-lim, lim),
             title=rf"(b) $\hat C_\varepsilon$, $\varepsilon = {path_eps:g}$: descent from $W^*$")
     ax2.locator_params(nbins=4)
-    ax2.tick_params(direction="in", color="white", width=1.2)
+    ax2.tick_params(which="both", direction="in", color="white", width=1.2, pad=8)
     plots.legend_below(ax2, ncol=1)
     return fig

@@ -46,11 +46,13 @@ def relu_landscape_figure(data: LearningSet, w_star: Any, minima: list[critical.
         values = loss(w, num, activation="relu")
         cs = ax.contourf(w1, w2, values, levels=plots.contour_levels(values, n=14),
                          cmap=plots.LOSS_CMAP)
-        plots.colorbar(fig, cs, ax, label=label)
-        ax.set(xlabel=r"$w_1$", ylabel=r"$w_2$", aspect="equal", title=title,
+        bar = plots.colorbar(fig, cs, ax, label=label)
+        bar.ax.tick_params(direction="in", color="white", pad=8)
+        ax.set(xlabel=r"weight $w_1$", ylabel=r"weight $w_2$", aspect="equal", title=title,
                xlim=(-lim, lim), ylim=(-lim, lim))
-        ax.locator_params(nbins=4)  # few ticks, marks inside: OCR reads the labels
-        ax.tick_params(direction="in", color="white", width=1.2)
+        # few ticks, marks inside and apart from the labels: OCR reads a mark as a digit
+        ax.locator_params(nbins=4)
+        ax.tick_params(which="both", direction="in", color="white", width=1.2, pad=8)
     _kink_lines(axes[0], sectors.kink_normals(sectors.relu_arguments(data, bn=False)), lim,
                 r"kinks of $C$: $\langle w,\bar x^{(i)}\rangle=0$")
     _kink_lines(axes[1], sectors.kink_normals(sectors.relu_arguments(data, bn=True)), lim,
@@ -117,5 +119,7 @@ def relu_angle_figure(data: LearningSet, rays: list[critical.CriticalRay], w_sta
     zx.xaxis.set_major_formatter("{x:.1f}°")
     zx.yaxis.set_major_formatter("{x:.2f}")
     zx.set(ylabel=r"$\hat C$", title="Magnified: a shallow minimum next to a kink")
+    for a in (ax, zx):
+        a.tick_params(which="both", pad=8)  # apart from its mark: OCR reads a mark as a digit
     plots.legend_below(fig)
     return fig
