@@ -27,7 +27,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from IPython import get_ipython
 from IPython.core.pylabtools import select_figure_formats
-from matplotlib.colors import CenteredNorm, LogNorm, Normalize
+from matplotlib.colors import BoundaryNorm, CenteredNorm, LogNorm, Normalize
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, MultipleLocator
 from matplotlib.transforms import ScaledTranslation
 
@@ -144,6 +144,26 @@ def contour_levels(values: Any, n: int = 12, log: bool = False) -> np.ndarray:
     return levels[(levels >= first) & (levels <= last)]
 
 
+def graded_levels(values: Any, fine_step: float, fine_span: float, n: int = 12
+                  ) -> np.ndarray:
+    """Contour levels at round values, finer near the minimum: every ``fine_step`` from
+    the minimum (rounded down) to ``fine_span`` above it, then :func:`contour_levels`'s.
+    Drawn with ``norm=band_norm(levels)`` and ``colorbar(..., ticks=levels)``: labelled
+    bands, each its own colour and of equal length on the bar (a loss whose interesting
+    part is a shallow valley, e.g. Ĉ near its minima)."""
+    lo = float(np.nanmin(values))
+    start = np.floor(lo / fine_step) * fine_step
+    fine = np.arange(start, lo + fine_span + fine_step / 2, fine_step)
+    coarse = contour_levels(values, n)
+    return np.concatenate([fine, coarse[coarse > fine[-1]]])
+
+
+def band_norm(levels: Any) -> BoundaryNorm:
+    """Colours for labelled bands: each band between two levels its own step of the map
+    (not colours proportional to the value, which would merge the fine bands)."""
+    return BoundaryNorm(np.asarray(levels, dtype=float), 256)
+
+
 def log_norm(levels: Any) -> LogNorm:
     """The logarithmic colour scale over ``levels`` (a loss spanning orders of magnitude)."""
     return LogNorm(float(np.min(levels)), float(np.max(levels)))
@@ -158,10 +178,14 @@ def colorbar(fig: plt.Figure, mappable: Any, ax: Any, label: str | None = None,
              nbins: int = 6, width: float = 0.045, pad: float = 0.03, **kwargs: Any) -> Any:
     """A colour bar to the right of ``ax``, exactly as tall as the plot (also for an
     ``aspect="equal"`` plot), with about ``nbins`` evenly spaced ticks (decades on a log
-    scale). Returns the :class:`~matplotlib.colorbar.Colorbar`."""
+    scale), or a label at each of ``ticks`` if given (e.g. the levels of
+    :func:`graded_levels`). Returns the :class:`~matplotlib.colorbar.Colorbar`."""
     cax = ax.inset_axes([1 + pad, 0.0, width, 1.0])
     bar = fig.colorbar(mappable, cax=cax, label=label, **kwargs)
-    if isinstance(mappable.norm, LogNorm):
+    if "ticks" in kwargs:  # labelled bands: a label at each boundary, no tick marks
+        bar.formatter = FuncFormatter(lambda v, _: f"{v:g}".replace("-", "\u2212"))
+        bar.ax.tick_params(length=0)
+    elif isinstance(mappable.norm, LogNorm):
         decades = np.log10(mappable.norm.vmax / mappable.norm.vmin)
         bar.locator = LogLocator(subs=(1.0, 2.0, 5.0) if decades <= 3 else (1.0,))
         bar.formatter = FuncFormatter(lambda v, _: f"{v:g}")

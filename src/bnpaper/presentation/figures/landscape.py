@@ -1,6 +1,7 @@
 """The figures of the chapter *The two loss landscapes*: C and Ĉ over the weight plane with
 their gradient fields, and Ĉ against the angle of w (computed by
-:mod:`bnpaper.topics.landscape`)."""
+:mod:`bnpaper.topics.landscape`), drawn for the book's column
+(:mod:`bnpaper.presentation.plots`): panels stacked, legends below, angles in degrees."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def _mark_common(ax: Any, w_star: np.ndarray) -> None:
 
 def landscapes_figure(data: LearningSet, facts: landscape.LandscapeFacts, lim: float = 4.0,
                       n: int = 200, n_arrows: int = 16) -> Any:
-    """C and Ĉ side by side over [−lim, lim]², with normalized −∇ fields (unit arrows).
+    """C (top) and Ĉ (bottom) over [−lim, lim]², with normalized −∇ fields (unit arrows).
 
     Marks W*, the rays of BN minima and maxima, and w = 0 where Ĉ is undefined.
     """
@@ -31,34 +32,37 @@ def landscapes_figure(data: LearningSet, facts: landscape.LandscapeFacts, lim: f
     w1, w2, w = geometry.weight_grid(lim, n)
     a1, a2, wa = geometry.weight_grid(lim * (1 - 1 / n_arrows), n_arrows)
     w_star = np.array(exact.to_floats(facts.w_star))
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4.8), sharey=True)
+    fig, axes = plots.column_figure(2, 1, aspect=1.6)
     panels = [(model.standard_loss, r"$C(w)$", "standard loss $C$: one minimum, $W^*$"),
               (model.bn_loss, r"$\hat C(w)$", r"BN loss $\hat C$: constant along rays")]
     for ax, (loss, label, title) in zip(axes, panels, strict=True):
         values = loss(w, numeric)
-        # C spans orders of magnitude: bands of equal area (quantiles); Ĉ is bounded: linear.
-        levels = (np.quantile(values, np.linspace(0, 1, 16)) if loss is model.standard_loss
-                  else np.linspace(values.min(), values.max(), 16))
-        cs = ax.contourf(w1, w2, values, levels=levels, cmap="cividis", alpha=0.6)
-        fig.colorbar(cs, ax=ax, label=label, format="%.0f", shrink=0.85)
+        # C spans orders of magnitude: a log scale, bands at 1, 2, 5 × 10^k; Ĉ: round
+        # values, finer in its shallow valley (labelled bands, as in the counterexample)
+        log = loss is model.standard_loss
+        levels = (plots.contour_levels(values, 12, log=True) if log
+                  else plots.graded_levels(values, 0.5, 2))
+        cs = ax.contourf(w1, w2, values, levels=levels, cmap=plots.LOSS_CMAP, alpha=0.6,
+                         norm=plots.log_norm(levels) if log else plots.band_norm(levels))
+        plots.colorbar(fig, cs, ax, label=label, **({} if log else {"ticks": levels}))
         g = -landscape.gradient_field(loss, data)(wa)
         g /= np.linalg.norm(g, axis=-1, keepdims=True)
         # the colours are lightened (alpha) so that black arrows read on the whole map
         ax.quiver(a1, a2, g[..., 0], g[..., 1], color="black", angles="xy", pivot="mid",
                   scale=n_arrows * 1.6, width=0.004, label=r"$-\nabla$ (direction only)")
         _mark_common(ax, w_star)
-        ax.set(xlabel=r"$w_1$", title=title, aspect="equal", xlim=(-lim, lim), ylim=(-lim, lim))
+        ax.set(xlabel=r"$w_1$", ylabel=r"$w_2$", title=title, aspect="equal",
+               xlim=(-lim, lim), ylim=(-lim, lim))
     ax = axes[1]
     plots.draw_ray(ax, geometry.unit_vectors(float(facts.theta_min)), lim,
-                   color=plots.OKABE_ITO["orange"], lw=2.5, label=r"minima of $\hat C$")
+                   color=plots.OKABE_ITO["orange"], lw=3, label=r"minima of $\hat C$")
     plots.draw_ray(ax, geometry.unit_vectors(float(facts.theta_max)), lim,
-                   color=plots.OKABE_ITO["vermillion"], lw=2.5, ls="--",
+                   color=plots.OKABE_ITO["vermillion"], lw=3, ls="--",
                    label=r"maxima of $\hat C$")
     ax.plot(0, 0, "o", ms=9, mfc="white", mec="black", mew=1.5, zorder=6,
             label=r"$w = 0$: $\hat C$ undefined")
-    axes[0].set_ylabel(r"$w_2$")
     for ax in axes:
-        ax.legend(loc="lower right", framealpha=0.9)
+        plots.legend_below(ax, ncol=2 if ax is axes[0] else 3)
     return fig
 
 
@@ -66,45 +70,50 @@ def angle_profile_figure(data: LearningSet, facts: landscape.LandscapeFacts,
                          radii: Sequence[float] = (0.1, 1.0, 10.0), n: int = 721) -> Any:
     """Ĉ against the angle θ of w on circles of several radii, and a polar view.
 
-    Left: Ĉ(r cos θ, r sin θ) for each r in ``radii`` (the curves coincide), with the angles of
-    the maxima, the minima and W* marked. Right: the unit circle coloured by Ĉ(θ), with W*,
-    the two rays and the direction of −∇Ĉ(W*).
+    Top: Ĉ(r cos θ, r sin θ) for each r in ``radii`` (the curves coincide), with the angles
+    of the maxima, the minima and W* marked. Bottom: the unit circle coloured by Ĉ(θ), with
+    W*, the two rays and the direction of −∇Ĉ(W*).
     """
     theta = np.linspace(-np.pi, np.pi, n)
-    fig = plt.figure(figsize=(10, 4.2))
-    ax = fig.add_subplot(1, 2, 1)
+    fig = plt.figure(figsize=plots.figure_size(1.45))
+    grid = fig.add_gridspec(2, 1, height_ratios=(1, 1.25))
+    ax = fig.add_subplot(grid[0])
     styles = ("-", "--", ":")
     for i, r in enumerate(radii):
-        ax.plot(theta, landscape.bn_loss_on_circle(data, theta, r), ls=styles[i % 3],
-                lw=2.5 - 0.6 * i,
+        ax.plot(np.degrees(theta), landscape.bn_loss_on_circle(data, theta, r),
+                ls=styles[i % 3], lw=2.8 - 0.6 * i,
                 color=plots.OKABE_ITO["blue" if i == 0 else "black"], label=f"$r = {r:g}$")
     marks = [(facts.theta_max, "vermillion", "maxima"), (facts.theta_min, "orange", "minima"),
              (facts.theta_w_star, "sky", "$W^*$")]
     for angle, colour, name in marks:
-        ax.axvline(float(angle), color=plots.OKABE_ITO[colour], lw=2,
+        ax.axvline(np.degrees(float(angle)), color=plots.OKABE_ITO[colour], lw=2,
                    label=rf"$\theta$ of {name}")
-    ax.set(xlabel=r"angle $\theta$ of $w$ (radians)", ylabel=r"$\hat C(r\cos\theta, r\sin\theta)$",
-           title=r"$\hat C$ depends on the angle only", xlim=(-np.pi, np.pi))
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3, frameon=False)
+    plots.degree_axis(ax)
+    ax.set(ylabel=r"$\hat C(r\cos\theta, r\sin\theta)$",
+           title=r"$\hat C$ depends on the angle only")
+    plots.legend_below(ax, ncol=3)
 
-    pax = fig.add_subplot(1, 2, 2, projection="polar")
+    pax = fig.add_subplot(grid[1], projection="polar")
     band = np.linspace(0.8, 1.0, 2)
     # one ring of cells, each coloured by Ĉ at its mid-angle
     values = landscape.bn_loss_on_circle(data, (theta[:-1] + theta[1:]) / 2)[None, :]
-    mesh = pax.pcolormesh(theta, band, values, cmap="cividis", shading="flat")
-    fig.colorbar(mesh, ax=pax, label=r"$\hat C(\theta)$", format="%.0f", shrink=0.8, pad=0.1)
+    mesh = pax.pcolormesh(theta, band, values, cmap=plots.LOSS_CMAP, shading="flat")
+    plots.colorbar(fig, mesh, pax, label=r"$\hat C(\theta)$", pad=0.12)
     for angle, colour, ls in [(facts.theta_min, "orange", "-"),
                               (facts.theta_max, "vermillion", "--")]:
-        pax.plot([float(angle)] * 2, [0, 1], color=plots.OKABE_ITO[colour], lw=2.5, ls=ls)
+        pax.plot([float(angle)] * 2, [0, 1], color=plots.OKABE_ITO[colour], lw=3, ls=ls)
     t_star = float(facts.theta_w_star)
-    pax.plot([t_star] * 2, [0, 0.9], color=plots.OKABE_ITO["sky"], lw=2.5)
-    pax.plot(t_star, 0.9, "o", color=plots.OKABE_ITO["sky"], mec="black", ms=9)
+    pax.plot([t_star] * 2, [0, 0.9], color=plots.OKABE_ITO["sky"], lw=3)
+    pax.plot(t_star, 0.9, "o", color=plots.OKABE_ITO["sky"], mec="black", ms=10)
     # −∇Ĉ(W*) ⟂ W*: along the circle, towards decreasing or increasing θ
     step = 0.35 if facts.descent_turn == "counter-clockwise" else -0.35
     pax.annotate("", xy=(t_star + step, 0.9), xytext=(t_star, 0.9),
                  arrowprops={"arrowstyle": "-|>", "color": plots.OKABE_ITO["vermillion"],
-                             "lw": 2.5, "connectionstyle": f"arc3,rad={0.15 * np.sign(step)}"})
+                             "lw": 3, "connectionstyle": f"arc3,rad={0.15 * np.sign(step)}"})
     pax.set_rticks([])
+    # angles as on the axis above, −180° to 180°
+    ticks = np.arange(-135, 181, 45)
+    pax.set_thetagrids(ticks % 360, [f"{t}°".replace("-", "\u2212") for t in ticks])
     pax.set_ylim(0, 1)
     pax.set_title(rf"polar view: $-\nabla\hat C(W^*)$ (arrow) turns $W^*$ (dot)"
                   f" {facts.descent_turn}")
