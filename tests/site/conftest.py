@@ -29,11 +29,16 @@ PHONE = {"width": 390, "height": 844}
 
 def pytest_collection_modifyitems(config, items):
     here = Path(__file__).parent
+    if not any(line.startswith("tesseract:") for line in config.getini("markers")):
+        # until pyproject.toml's [tool.pytest.ini_options] markers lists it (--strict-markers)
+        config.addinivalue_line("markers", "tesseract: needs tesseract-ocr (figure OCR)")
     for item in items:
         if here in item.path.parents:
             item.add_marker(pytest.mark.site)
             if "browser" in getattr(item, "fixturenames", ()):
                 item.add_marker(pytest.mark.browser)
+            if "tesseract" in getattr(item, "fixturenames", ()):
+                item.add_marker(pytest.mark.tesseract)  # OCR of the figures (test_figures.py)
 
 
 @pytest.fixture(scope="session")
