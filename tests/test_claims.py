@@ -149,7 +149,8 @@ def test_the_book_table_leads_with_the_claim_its_value_and_a_status_badge():
     assert lines[3].endswith("| {bdg-danger}`FAILED` |")
     details = markdown_details([ok, bad])
     assert details.count(":class: dropdown claim-details") == 2
-    assert ":name: claim-ok" in details and ":name: claim-bad" in details
+    assert details.startswith("(claim-ok)=\n:::{admonition} ok: confirmed\n")
+    assert "\n(claim-bad)=\n:::{admonition} bad: FAILED\n" in details
     assert "ok: confirmed" in details and "bad: FAILED" in details
     assert "**Method:** m." in details and "**Source:** src." in details
     assert "part: fails" in details

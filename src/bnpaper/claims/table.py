@@ -112,8 +112,9 @@ def markdown_details(claims: list[Claim]) -> str:
         status = "confirmed" if c.holds else "FAILED"
         parts = "; ".join(f"{_escape(part)}: {'holds' if ok else 'fails'}"
                           for part, ok in c.checks.items())
-        blocks.append(f":::{{admonition}} {c.key}: {status}\n"
-                      f":class: dropdown claim-details\n:name: {anchor(c)}\n\n"
+        # a label line, not :name: (the LaTeX builder drops an admonition's ids)
+        blocks.append(f"({anchor(c)})=\n:::{{admonition}} {c.key}: {status}\n"
+                      f":class: dropdown claim-details\n\n"
                       f"**Source:** {_escape(c.source)}. "
                       f"**The paper's value:** {markdown_cell(c.paper_value)}.\n\n"
                       f"**Method:** {_escape(c.method)}.\n\n"
