@@ -1,5 +1,5 @@
-"""The claims as tables: Markdown for the claims chapter (a short table, and how each claim
-was derived on demand), plain text for the terminal."""
+"""The claims as tables: MyST for the claims chapter (a short table, and how each claim was
+derived on demand), plain Markdown and plain text for the terminal."""
 
 from __future__ import annotations
 
@@ -94,9 +94,17 @@ def _badge(claim: Claim) -> str:
 
 
 def markdown_table(claims: list[Claim]) -> str:
-    """The claims as a Markdown table for myst (the claims chapter glues it): the claim,
-    linked to its details, its statement, the value reproduced now (sympy expressions as
-    maths) and its status as a badge."""
+    """The claims as a plain Markdown table of every column (``verify --markdown``), the
+    cells escaped."""
+    lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    lines += ["| " + " | ".join(_escape(cell) for cell in row) + " |" for row in rows(claims)]
+    return "\n".join(lines)
+
+
+def book_table(claims: list[Claim]) -> str:
+    """The claims as a MyST table for the claims chapter (it glues it): the claim, linked
+    to its details (:func:`markdown_details`), its statement, the value reproduced now
+    (sympy expressions as maths) and its status as a badge."""
     lines = ["| " + " | ".join(BOOK_COLUMNS) + " |", "|" + "---|" * len(BOOK_COLUMNS)]
     lines += [f"| {{ref}}`{c.key} <{anchor(c)}>` | {_escape(c.statement)} | "
               f"{markdown_cell(c.reproduced)} | {_badge(c)} |" for c in claims]
