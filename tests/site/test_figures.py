@@ -38,6 +38,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from .conftest import PHONE
 from .serve import reader_pages, wait_for_mathjax
@@ -54,7 +55,7 @@ SCALE_TOLERANCE = 0.03
 # and is then taken off the list. Every other page must pass.
 KNOWN_PLUMBING: set[str] = set()  # imports or glue calls in view
 KNOWN_SHRUNK: set[str] = set()  # figures drawn wider than the column and shrunk into it
-KNOWN_UNREADABLE = {"learned_gamma_beta"}  # figures OCR does not read as displayed
+KNOWN_UNREADABLE: set[str] = set()  # figures OCR does not read as displayed
 
 # The images of the article: figures and cell outputs (not the theme's logos or icons).
 IMAGES = """() => [...document.querySelectorAll(
@@ -206,8 +207,12 @@ def test_a_tap_on_a_figure_opens_it_full_size_on_a_phone(browser, base_url, site
             target = page.locator("article.bd-article figure img, "
                                   "article.bd-article .cell_output img").nth(image["index"])
             target.scroll_into_view_if_needed()
-            with page.expect_navigation():
-                target.tap()
+            try:
+                with page.expect_navigation(timeout=10_000):
+                    target.tap()
+            except PlaywrightTimeout:
+                pytest.fail(f"{image['name']}: a tap on the figure opened nothing "
+                            "(the image is not a link to its PNG)")
             assert urlparse(page.url).path == urlparse(image["src"]).path, (
                 f"{image['name']}: a tap opened {page.url}, not the figure's PNG")
             opened = page.evaluate("""() => ({type: document.contentType,
