@@ -92,10 +92,12 @@ def lemma_geometry_figure(w_star: Any, w0: Any, lim: float = 4.0) -> plt.Figure:
             label="distance:\n" r"$\sqrt{\mathrm{RHS}}$")
     ax.plot([p[0], ws[0]], [p[1], ws[1]], color=OKABE_ITO["black"], ls=":", lw=2,
             label=r"$\|W_0 - W^*\|$")
-    for point, name, color in ((ws, r"$W^*$", OKABE_ITO["blue"]), (p, r"$W_0$", "black"),
-                               (proj, "projection", OKABE_ITO["vermillion"])):
+    # each name beside its point, clear of the lines through it
+    for point, name, color, offset in (
+            (ws, r"$W^*$", OKABE_ITO["blue"], (-30, 2)), (p, r"$W_0$", "black", (8, -14)),
+            (proj, "projection", OKABE_ITO["vermillion"], (8, -16))):
         ax.plot(*point, "o", color=color, ms=8)
-        ax.annotate(name, point, textcoords="offset points", xytext=(8, -14))
+        ax.annotate(name, point, textcoords="offset points", xytext=offset)
     ax.set(xlim=(-1, lim), ylim=(-1, lim), aspect="equal", xlabel=r"$w_1$", ylabel=r"$w_2$",
            title="The right-hand side of Lemma 4.5")
     plots.legend_beside(ax)
