@@ -274,13 +274,16 @@ def test_scan_rejects_a_wrong_v_hat():
     assert general.scan_minima(x, y, w_star) == (0, 10)
 
 
-def test_example_rows_show_the_fits_and_the_verdict_of_each_set():
+def test_the_example_table_shows_the_fits_and_the_verdict_of_each_set():
     sets = general.example_sets()
-    rows = reports.example_rows({k: sets[k] for k in ("paper", "negative multiple")})
-    assert len(rows) == 2
-    assert rows[0].startswith("paper: y = ") and "W* = (1, 3), v̂ = (5, 3)" in rows[0]
-    assert rows[0].endswith("W* is not stationary")
-    assert rows[1].endswith("W* is a maximum, λ = -1")
+    lines = reports.example_markdown({k: sets[k] for k in ("paper", "negative multiple")}
+                                     ).splitlines()
+    assert len(lines) == 4 and lines[1] == "|---" * 9 + "|"
+    paper = [c.strip() for c in lines[2].strip("|").split("|")]
+    assert paper[0] == "paper: $(2, 5, 13)$" and paper[4:6] == ["$(1, 3)$", "$(5, 3)$"]
+    assert paper[3] == r"$- \frac{2}{3}$" and paper[-1] == "not stationary"
+    assert paper[6] == paper[7] == "$(-4, 0)$"  # W* − v̂ = M r̄ (XcᵀXc)⁻¹x̄
+    assert lines[3].endswith("| a maximum, λ = -1 |")
 
 
 def test_loss_by_angle_figure_has_a_panel_per_set_with_titles_labels_and_a_legend():

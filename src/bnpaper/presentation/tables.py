@@ -1,9 +1,11 @@
-"""Tables for the chapters' outputs: fixed-width text tables of verdicts, and literal text
-for the cells of the Markdown tables the chapters glue."""
+"""Tables for the chapters' outputs: fixed-width text tables of verdicts, and the cells of
+the Markdown tables the chapters glue (literal text, exact values as maths)."""
 
 from __future__ import annotations
 
 from typing import Any
+
+import sympy as sp
 
 _MARKDOWN = "\\|*_`$"  # what Markdown (or myst's dollar maths) would read as markup
 
@@ -24,3 +26,11 @@ def escape_markdown(text: str) -> str:
     for char in _MARKDOWN:
         text = text.replace(char, "\\" + char)
     return text
+
+
+def exact_maths(v: Any) -> str:
+    """An exact scalar (``$\\frac{72}{17}$``) or vector (``$(\\frac{4}{3}, 2)$``) as
+    inline maths."""
+    if isinstance(v, (tuple, list)) or getattr(v, "ndim", 0):
+        return "$(" + ", ".join(sp.latex(sp.nsimplify(c)) for c in v) + ")$"
+    return f"${sp.latex(sp.nsimplify(v))}$"

@@ -3,19 +3,9 @@ row per regime (:func:`bnpaper.topics.scope.scope_rows`)."""
 
 from __future__ import annotations
 
-import sympy as sp
-
 from bnpaper.core.text import fmt_exact
-from bnpaper.presentation.tables import escape_markdown
+from bnpaper.presentation.tables import escape_markdown, exact_maths
 from bnpaper.topics.scope import ScopeRow
-
-
-def _maths(v: object) -> str:
-    """An exact scalar as inline maths (``$\\frac{72}{17}$``), a vector as a tuple of them
-    (a cell may wrap between its entries)."""
-    if isinstance(v, (tuple, list)):
-        return "(" + ", ".join(_maths(c) for c in v) + ")"
-    return f"${sp.latex(sp.nsimplify(v))}$"
 
 
 def scope_markdown(rows: list[ScopeRow]) -> str:
@@ -38,8 +28,8 @@ def scope_markdown(rows: list[ScopeRow]) -> str:
         grad = "$\\nabla\\hat C = " + ("0$" if r.stationary else "$ (" + ", ".join(
             f"{float(g):.4f}".replace("-", "−") for g in r.gradient) + ")")
         lines.append(f"| {escape_markdown(r.regime)}: {escape_markdown(r.example)} | "
-                     f"({r.m}, {r.d}), {r.rank} | {_maths(tuple(r.w_star))} | "
-                     f"{escape_markdown(kind)}; {grad} | {_maths(r.lhs_at_w_star)} | "
+                     f"({r.m}, {r.d}), {r.rank} | {exact_maths(tuple(r.w_star))} | "
+                     f"{escape_markdown(kind)}; {grad} | {exact_maths(r.lhs_at_w_star)} | "
                      f"{r.n_fail} / {r.n_admissible} | "
                      f"{'holds' if r.lemma_holds else 'fails'} |")
     return head + "\n".join(lines) + "\n"
