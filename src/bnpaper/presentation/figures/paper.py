@@ -94,10 +94,11 @@ def lemma_geometry_figure(w_star: Any, w0: Any, lim: float = 4.0) -> plt.Figure:
             label=r"$\|W_0 - W^*\|$")
     # each name beside its point, clear of the lines through it
     for point, name, color, offset in (
-            (ws, r"$W^*$", OKABE_ITO["blue"], (-30, 2)), (p, r"$W_0$", "black", (8, -14)),
-            (proj, "projection", OKABE_ITO["vermillion"], (8, -16))):
+            (ws, r"$W^*$", OKABE_ITO["blue"], (-10, 2)), (p, r"$W_0$", "black", (8, -14)),
+            (proj, "projection", OKABE_ITO["vermillion"], (-10, 2))):
         ax.plot(*point, "o", color=color, ms=8)
-        ax.annotate(name, point, textcoords="offset points", xytext=offset)
+        ax.annotate(name, point, textcoords="offset points", xytext=offset,
+                    ha="right" if offset[0] < 0 else "left")
     ax.set(xlim=(-1, lim), ylim=(-1, lim), aspect="equal", xlabel=r"$w_1$", ylabel=r"$w_2$",
            title="The right-hand side of Lemma 4.5")
     plots.legend_beside(ax)
