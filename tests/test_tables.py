@@ -5,7 +5,7 @@ literal text."""
 import pytest
 
 from bnpaper.claims.table import markdown_cell, maths_segments
-from bnpaper.presentation.tables import escape_markdown
+from bnpaper.core.text import escape_markdown
 
 
 @pytest.mark.parametrize(("text", "cell"), [

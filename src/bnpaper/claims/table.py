@@ -8,26 +8,18 @@ import re
 import sympy as sp
 
 from bnpaper.claims.registry import Claim
+from bnpaper.core.text import escape_markdown
 
 # A run of characters that may be a sympy expression as ``str`` prints it: numbers, the
 # functions the claims use, operators, brackets, commas and spaces.
 _CANDIDATE = re.compile(r"-?(?:sqrt|atan|pi|\d|\()(?:[\d.*/+\-(), ]|sqrt|atan|pi)*")
 _OPERATOR = re.compile(r"[*/]|sqrt|atan|pi")
-_MARKDOWN = "\\|*_`$"  # what Markdown (or myst's dollar maths) would read as markup
 
 COLUMNS = ("claim", "statement", "source", "paper", "reproduced", "method", "evidence",
            "status")
 BOOK_COLUMNS = ("claim", "statement", "reproduced", "status")
 """The columns of the claims chapter's table; source, paper, method and evidence are in
 each claim's details (:func:`markdown_details`)."""
-
-
-def _escape(text: str) -> str:
-    # literal text in a Markdown cell (presentation.tables.escape_markdown, which the claims
-    # layer may not import: the two layers are independent)
-    for char in _MARKDOWN:
-        text = text.replace(char, "\\" + char)
-    return text
 
 
 def _as_latex(candidate: str) -> str | None:
@@ -73,7 +65,7 @@ def maths_segments(text: str) -> list[tuple[bool, str]]:
 def markdown_cell(text: str) -> str:
     """``text`` for a Markdown table cell that myst renders: its sympy expressions as
     ``$…$`` maths (MathJax in the book, LaTeX in the PDF), the rest escaped."""
-    return "".join(f"${part}$" if maths else _escape(part)
+    return "".join(f"${part}$" if maths else escape_markdown(part)
                    for maths, part in maths_segments(text))
 
 
@@ -97,7 +89,8 @@ def markdown_table(claims: list[Claim]) -> str:
     """The claims as a plain Markdown table of every column (``verify --markdown``), the
     cells escaped."""
     lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
-    lines += ["| " + " | ".join(_escape(cell) for cell in row) + " |" for row in rows(claims)]
+    lines += ["| " + " | ".join(escape_markdown(cell) for cell in row) + " |"
+              for row in rows(claims)]
     return "\n".join(lines)
 
 
@@ -106,7 +99,7 @@ def book_table(claims: list[Claim]) -> str:
     to its details (:func:`markdown_details`), its statement, the value reproduced now
     (sympy expressions as maths) and its status as a badge."""
     lines = ["| " + " | ".join(BOOK_COLUMNS) + " |", "|" + "---|" * len(BOOK_COLUMNS)]
-    lines += [f"| {{ref}}`{c.key} <{anchor(c)}>` | {_escape(c.statement)} | "
+    lines += [f"| {{ref}}`{c.key} <{anchor(c)}>` | {escape_markdown(c.statement)} | "
               f"{markdown_cell(c.reproduced)} | {_badge(c)} |" for c in claims]
     return "\n".join(lines)
 
@@ -118,14 +111,14 @@ def markdown_details(claims: list[Claim]) -> str:
     blocks = []
     for c in claims:
         status = "confirmed" if c.holds else "FAILED"
-        parts = "; ".join(f"{_escape(part)}: {'holds' if ok else 'fails'}"
+        parts = "; ".join(f"{escape_markdown(part)}: {'holds' if ok else 'fails'}"
                           for part, ok in c.checks.items())
         # a label line, not :name: (the LaTeX builder drops an admonition's ids)
         blocks.append(f"({anchor(c)})=\n:::{{admonition}} {c.key}: {status}\n"
                       f":class: dropdown claim-details\n\n"
-                      f"**Source:** {_escape(c.source)}. "
+                      f"**Source:** {escape_markdown(c.source)}. "
                       f"**The paper's value:** {markdown_cell(c.paper_value)}.\n\n"
-                      f"**Method:** {_escape(c.method)}.\n\n"
+                      f"**Method:** {escape_markdown(c.method)}.\n\n"
                       f"**Evidence:** {c.evidence.value}. **Checks:** {parts}.\n:::")
     return "\n\n".join(blocks)
 

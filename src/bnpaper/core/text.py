@@ -26,3 +26,14 @@ def power_of_ten(bound: float, latex: bool = False) -> str:
     if exponent is None or not math.isclose(bound, 10.0 ** exponent, rel_tol=1e-12):
         raise ValueError(f"bound = {bound}; expected a power of ten")
     return f"10^{{{exponent}}}" if latex else f"1e{exponent}"
+
+
+_MARKDOWN = "\\|*_`$"  # what Markdown (or myst's dollar maths) would read as markup
+
+
+def escape_markdown(text: str) -> str:
+    """``text`` as literal text in a Markdown table cell: ``a*b*c`` would be emphasis, a pipe
+    a new column, a dollar sign maths."""
+    for char in _MARKDOWN:
+        text = text.replace(char, "\\" + char)
+    return text

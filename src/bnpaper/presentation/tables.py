@@ -1,13 +1,12 @@
-"""Tables for the chapters' outputs: fixed-width text tables of verdicts, and the cells of
-the Markdown tables the chapters glue (literal text, exact values as maths)."""
+"""Tables for the chapters' outputs: fixed-width text tables of verdicts, and exact values as
+maths in the cells of the Markdown tables the chapters glue (literal text in them:
+:func:`bnpaper.core.text.escape_markdown`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import sympy as sp
-
-_MARKDOWN = "\\|*_`$"  # what Markdown (or myst's dollar maths) would read as markup
 
 
 def aligned_table(rows: list[tuple[Any, ...]], widths: tuple[int, ...]) -> str:
@@ -18,14 +17,6 @@ def aligned_table(rows: list[tuple[Any, ...]], widths: tuple[int, ...]) -> str:
             raise ValueError(f"row {row} has {len(row)} cells; expected {len(widths)}")
     return "\n".join(" ".join(f"{str(c):>{w}}" for c, w in zip(row, widths, strict=True))
                      for row in rows)
-
-
-def escape_markdown(text: str) -> str:
-    """``text`` as literal text in a Markdown table cell: ``a*b*c`` would be emphasis, a pipe
-    a new column, a dollar sign maths."""
-    for char in _MARKDOWN:
-        text = text.replace(char, "\\" + char)
-    return text
 
 
 def exact_maths(v: Any) -> str:

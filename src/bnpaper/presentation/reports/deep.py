@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bnpaper.presentation.tables import escape_markdown
+from bnpaper.core.text import escape_markdown
 from bnpaper.topics.deep.experiment import NOISE_BOUND, GridCell, Move
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from bnpaper.core.data import LearningSet
 from bnpaper.core.least_squares import linear_fits
-from bnpaper.core.text import fmt_exact
-from bnpaper.presentation.tables import escape_markdown, exact_maths
+from bnpaper.core.text import escape_markdown, fmt_exact
+from bnpaper.presentation.tables import exact_maths
 from bnpaper.topics.general import classify_w_star
 
 

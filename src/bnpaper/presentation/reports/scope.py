@@ -3,8 +3,8 @@ row per regime (:func:`bnpaper.topics.scope.scope_rows`)."""
 
 from __future__ import annotations
 
-from bnpaper.core.text import fmt_exact
-from bnpaper.presentation.tables import escape_markdown, exact_maths
+from bnpaper.core.text import escape_markdown, fmt_exact
+from bnpaper.presentation.tables import exact_maths
 from bnpaper.topics.scope import ScopeRow
 
 
