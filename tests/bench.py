@@ -33,12 +33,25 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
+MAKE = ["make", "--no-print-directory"]
+SEPARATE = ("pdf", "explorer", "ocr")
+"""The checks with rows of their own in the README's speed table (the Makefile's
+SEPARATELY_TIMED), outside the 3 × guard."""
+FAILED = "  (FAILED in a run)"
+
+
+LOGS = ROOT / "_build" / "bench"
+"""Each timed ``make`` run's output, the last run of each (``make test WITHOUT=....log``)."""
 
 
 def run(cmd: list[str], cwd: Path = ROOT) -> tuple[float, bool]:
-    """Seconds one command takes, and whether it passed."""
+    """Seconds one command takes, and whether it passed; a make run's output goes to a log
+    in :data:`LOGS` (to read when it failed), any other command's is dropped."""
+    LOGS.mkdir(parents=True, exist_ok=True)
+    log = LOGS / (" ".join(cmd[len(MAKE):]) + ".log") if cmd[:len(MAKE)] == MAKE else None
     start = time.perf_counter()
-    done = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with open(log or "/dev/null", "w") as out:
+        done = subprocess.run(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
     return time.perf_counter() - start, done.returncode == 0
 
 
@@ -93,11 +106,6 @@ def book(output: Path) -> list[str]:
             "-n", "--keep-going"]
 
 
-MAKE = ["make", "--no-print-directory"]
-SEPARATE = ("pdf", "explorer", "ocr")
-"""The checks with rows of their own in the README's speed table (the Makefile's
-SEPARATELY_TIMED), outside the 3 × guard."""
-FAILED = "  (FAILED in a run)"
 
 
 def median_of(runs: int, measure):

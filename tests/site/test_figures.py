@@ -33,7 +33,6 @@ import shutil
 import subprocess
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -49,13 +48,6 @@ OCR_CONFIDENCE = 80  # tesseract's per-word confidence, 0-100
 OCR_MODES = ("11", "3")  # page segmentation: sparse text; a page (with rotated labels)
 DRAWN_SCALE = 2.0  # PNG pixels per CSS pixel as shown
 SCALE_TOLERANCE = 0.03
-
-# Issue 21 is open: the chapters below are not fixed yet. Each test is an expected failure
-# on the pages of its list until the chapter is fixed; a page that passes shows as XPASS
-# and is then taken off the list. Every other page must pass.
-KNOWN_PLUMBING: set[str] = set()  # imports or glue calls in view
-KNOWN_SHRUNK: set[str] = set()  # figures drawn wider than the column and shrunk into it
-KNOWN_UNREADABLE: set[str] = set()  # figures OCR does not read as displayed
 
 # The images of the article: figures and cell outputs (not the theme's logos or icons).
 IMAGES = """() => [...document.querySelectorAll(
@@ -77,11 +69,6 @@ VISIBLE_CODE = """() => [...document.querySelectorAll('article.bd-article div.ce
   .map(c => ({cell: c.cell, code: c.input.textContent}))"""
 
 PLUMBING = re.compile(r"^\s*(?:import\s|from\s+\S+\s+import\s)|\bglue(?:_\w+)?\s*\(")
-
-
-def pages_with(known: set[str], reason: str) -> list:
-    return [pytest.param(name, marks=pytest.mark.xfail(reason=reason, strict=False))
-            if Path(name).name in known else name for name in PAGES]
 
 
 @pytest.fixture(scope="session")
@@ -140,8 +127,7 @@ def figures(loaded, site, tesseract):
                 for name, shots in pending.items()}
 
 
-@pytest.mark.parametrize("name", pages_with(
-    KNOWN_UNREADABLE, "issue 21 (open): figures that do not read as displayed"))
+@pytest.mark.parametrize("name", PAGES)
 def test_figures_read_as_displayed(figures, name):
     """OCR reads as displayed at 1280 px at least 85 % of the words it reads at full size."""
     poor = []
@@ -164,8 +150,7 @@ def test_figures_measure_angles_in_degrees(figures, name):
     assert not radians, f"{name}: radians in {radians}"
 
 
-@pytest.mark.parametrize("name", pages_with(
-    KNOWN_SHRUNK, "issue 21 (open): figures drawn wider than the column"))
+@pytest.mark.parametrize("name", PAGES)
 def test_figures_are_drawn_for_the_width_they_are_shown(loaded, name):
     """Each figure's PNG is twice as wide as the image shown at 1280 px: drawn for that
     width (its fonts at their size), not drawn wider and shrunk into the column."""
@@ -224,8 +209,7 @@ def test_a_tap_on_a_figure_opens_it_full_size_on_a_phone(browser, base_url, site
         page.close()
 
 
-@pytest.mark.parametrize("name", pages_with(
-    KNOWN_PLUMBING, "issue 21 (open): imports or glue calls in view on this page"))
+@pytest.mark.parametrize("name", PAGES)
 def test_no_plumbing_in_view(loaded, name):
     """No visible code imports a module or calls glue/glue_*: such cells are tagged
     remove-input (they only feed the page); the reader sees the calls that compute."""

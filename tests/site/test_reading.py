@@ -243,25 +243,6 @@ def reading(loaded):
     return measured
 
 
-# Issue 21 is open: these pages still hold content wider than the 1280 px column (text
-# outputs over 79 characters, long display equations, the claims, scope and random-sets
-# tables). Each is an expected failure until its chapter is fixed; a page that starts to fit
-# shows as XPASS in the report, and is then taken off its list. Every other page must fit.
-KNOWN_WIDE = {
-    "code": {"counterexample", "proof_error", "minibatch_eps", "general_linear_neuron",
-             "random_learning_sets", "deep_networks", "lemma_failure", "relu"},
-    "table": {"claims", "general_linear_neuron", "random_learning_sets"},
-    "equation": {"definitions", "lemma", "minibatch_eps", "general_linear_neuron"},
-}
-
-
-def pages_for(kind: str) -> list:
-    """PAGES, with the pages issue 21 has yet to fix marked as expected to fail."""
-    reason = f"issue 21 (open): {kind} wider than the column on this page"
-    return [pytest.param(name, marks=pytest.mark.xfail(reason=reason, strict=False))
-            if Path(name).name in KNOWN_WIDE[kind] else name for name in PAGES]
-
-
 def too_wide(elements: list[dict], column: float, kinds: tuple[str, ...]) -> list[str]:
     """Each element of these kinds wider than the column, or scrolling in its own box."""
     found = []
@@ -277,7 +258,7 @@ def too_wide(elements: list[dict], column: float, kinds: tuple[str, ...]) -> lis
     return found
 
 
-@pytest.mark.parametrize("name", pages_for("code"))
+@pytest.mark.parametrize("name", PAGES)
 def test_no_code_or_output_wider_than_the_column_at_1280(reading, name):
     measured = reading[name, 1280]
     if measured is None:
@@ -286,7 +267,7 @@ def test_no_code_or_output_wider_than_the_column_at_1280(reading, name):
     assert not found, "\n".join(found)
 
 
-@pytest.mark.parametrize("name", pages_for("table"))
+@pytest.mark.parametrize("name", PAGES)
 def test_no_table_wider_than_the_column_at_1280(reading, name):
     measured = reading[name, 1280]
     if measured is None:
@@ -295,7 +276,7 @@ def test_no_table_wider_than_the_column_at_1280(reading, name):
     assert not found, "\n".join(found)
 
 
-@pytest.mark.parametrize("name", pages_for("equation"))
+@pytest.mark.parametrize("name", PAGES)
 def test_no_display_equation_wider_than_the_column_at_1280(reading, name):
     measured = reading[name, 1280]
     if measured is None:
