@@ -12,6 +12,7 @@ from bnpaper.core.namespace import to_exact
 from bnpaper.paper import counterexample, lemma
 from bnpaper.presentation import plots
 from bnpaper.presentation.figures import failure as figures
+from bnpaper.presentation.reports import failure as failure_reports
 from bnpaper.topics import failure
 
 
@@ -225,3 +226,31 @@ def test_lemma_verdict_and_closed_form_agree_off_the_edges_for_random_pairs(w_st
     w = np.random.default_rng(26).normal(size=(50_000, 2))
     compared, mismatches = failure.closed_form_mismatches(w, w_star, v)
     assert mismatches == 0 and compared > 49_000
+
+
+# --------------------------------------------------------------------------- the tables
+
+
+def test_the_wedge_table_gives_each_angle_exactly_and_in_degrees(paper):
+    wedge = failure.failure_wedge(paper.w_star, paper.v)
+    share_all = failure.failure_fraction(paper.w_star, paper.v, "all")
+    share_adm = failure.failure_fraction(paper.w_star, paper.v, "admissible")
+    table = failure_reports.wedge_markdown(wedge, share_all, share_adm).splitlines()
+    cells = [[c.strip() for c in row.strip("|").split("|")] for row in table[2:]]
+    assert len(cells) == 6
+    for (_, exact_cell, decimal), x in zip(cells[:4], (wedge.alpha, wedge.start, wedge.end,
+                                                         wedge.opening), strict=True):
+        assert exact_cell == f"${sp.latex(x)}$"
+        assert float(decimal.rstrip("°")) == pytest.approx(np.degrees(float(x)), abs=0.05)
+    assert [float(c[2]) for c in cells[4:]] == pytest.approx(
+        [float(share_all), float(share_adm)], abs=5e-5)
+
+
+def test_the_monte_carlo_table_refuses_estimates_at_different_levels(paper):
+    a = failure.monte_carlo_failure(paper.w_star_f, paper.v_f, n=1000, seed=0)
+    b = failure.monte_carlo_failure(paper.w_star_f, paper.v_f, n=1000, seed=0, level=0.99)
+    table = failure_reports.monte_carlo_markdown({"all": a}, {"all": 0.3}).splitlines()
+    assert "95% interval" in table[0] and f"{a.failures} of {a.trials}" in table[2]
+    with pytest.raises(ValueError, match="different confidence levels"):
+        failure_reports.monte_carlo_markdown({"all": a, "admissible": b},
+                                             {"all": 0.3, "admissible": 0.6})

@@ -17,7 +17,7 @@ from bnpaper.presentation import plots
 from bnpaper.presentation.figures import general as figures
 from bnpaper.presentation.reports import general as reports
 from bnpaper.presentation.reports import minimizer as minimizer_reports
-from bnpaper.topics import general, minimizer
+from bnpaper.topics import general, minimizer, scope
 
 from .helpers import central_difference, reference_bn_loss
 
@@ -328,3 +328,21 @@ def test_numerical_minima_agree_with_the_closed_form_on_random_sets():
     x, y = 1.0 + np.random.default_rng(4).normal(size=(2, 5, 2)), np.arange(10.0).reshape(2, 5)
     starts = np.random.default_rng(5).normal(size=(2, 4, 2))
     assert all(minimizer.minima_agreement(x, y, starts).verdicts())
+
+
+def test_the_bias_table_shows_w_star_as_the_fit_with_intercept_and_a_zero_gradient():
+    """The paper's set with a bias input: W* = (v̂, b̂) = (5, 3, −6), residual 0, the minima a
+    ray plus the bias weight's line, ∇Ĉ(W*) = 0; each from the package's derivations, the
+    table only shows them."""
+    data = scope.with_bias(counterexample_set())
+    w = least_squares.least_norm_standard_optimum(data)
+    fits = least_squares.linear_fits(LearningSet(data.x[:, :-1], data.y))
+    minima = least_squares.bn_minima(data)
+    grad = scope.exact_bn_gradient(data, w)
+    table = reports.bias_markdown({"paper + bias": data},
+                                  {"paper + bias": (w, fits, minima, grad)}).splitlines()
+    assert len(table) == 3 and table[0].count("|") == 7
+    cells = [c.strip() for c in table[2].strip("|").split("|")]
+    assert cells[1] == cells[2] == "$(5, 3, -6)$"
+    assert cells[3] == "$(0, 0, 0)$" and cells[5] == "$(0, 0, 0)$"
+    assert cells[4] == r"ray plus null space: $t\,(5, 3, 0) + s\,(0, 0, 1)$"

@@ -13,6 +13,7 @@ from bnpaper.core.data import make_learning_set
 from bnpaper.paper import counterexample, lemma
 from bnpaper.presentation import plots
 from bnpaper.presentation.figures import relu as relu_figures
+from bnpaper.presentation.reports import relu as relu_reports
 from bnpaper.topics.relu import critical, examples, numeric, sectors, standard
 
 from .helpers import central_difference, random_weights
@@ -329,3 +330,30 @@ def test_autodiff_agrees_with_the_exact_gradient_at_w_star_and_not_with_a_pertur
     nudged = [grad[0] + 10 * numeric.AUTODIFF_TOL, grad[1]]
     assert not numeric.autodiff_agrees(data, w_star, nudged)
     assert numeric.autodiff_agrees(data, w_star, nudged, tol=100 * numeric.AUTODIFF_TOL)
+
+
+# --------------------------------------------------------------------------- the tables
+
+
+def test_the_sector_table_has_a_row_per_sector_with_its_exact_minimum(paper_set):
+    minima = standard.standard_relu_sector_minima(paper_set)
+    table = relu_reports.sector_minima_markdown(minima).splitlines()
+    assert table[0].startswith("| samples switched on |") and len(table) == 2 + len(minima)
+    for m, row in zip(minima, table[2:], strict=True):
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        assert cells[1] == f"${sp.latex(m.value)}$"
+        assert cells[3] == ("inside" if m.interior else "on the boundary")
+        on = [i + 1 for i, a in enumerate(m.active) if a]
+        assert cells[0] == (", ".join(map(str, on)) or "none")
+
+
+def test_the_extrema_table_has_a_row_per_ray_with_its_angle_in_degrees(rays):
+    table = relu_reports.critical_rays_markdown(rays).splitlines()
+    assert len(table) == 2 + len(rays)
+    for r, row in zip(rays, table[2:], strict=True):
+        kind, where, angle, value, _ = [c.strip() for c in row.strip("|").split("|")]
+        assert (kind, where) == (r.kind, "kink" if r.kink else "smooth")
+        # the angle from the direction itself, by atan2 (CriticalRay.angle is not used)
+        expected = np.degrees(np.arctan2(float(r.direction[1]), float(r.direction[0])))
+        assert float(angle.rstrip("°")) == pytest.approx(expected, abs=5e-5)
+        assert float(value) == pytest.approx(float(r.value), abs=5e-7)

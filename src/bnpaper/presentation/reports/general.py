@@ -1,11 +1,16 @@
-"""The table of the chapter *A general answer for one linear neuron* that applies the
-proposition on W* and v̂ to the example sets (:func:`bnpaper.topics.general.example_sets`):
-one row per set, with the fits and the verdict, as Markdown."""
+"""The tables of the chapter *A general answer for one linear neuron*, as Markdown: the
+proposition on W* and v̂ applied to the example sets
+(:func:`bnpaper.topics.general.example_sets`), one row per set with the fits and the
+verdict; and the neuron with a bias, one row per set."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import sympy as sp
+
 from bnpaper.core.data import LearningSet
-from bnpaper.core.least_squares import linear_fits
+from bnpaper.core.least_squares import BNMinima, LinearFits, linear_fits
 from bnpaper.core.text import escape_markdown, fmt_exact
 from bnpaper.presentation.tables import exact_maths
 from bnpaper.topics.general import classify_w_star
@@ -29,4 +34,26 @@ def example_markdown(sets: dict[str, LearningSet]) -> str:
         lines.append(f"| {escape_markdown(name)}: {exact_maths(tuple(data.y))} | "
                      + " | ".join(cells)
                      + f" | {escape_markdown(kind)} |")
+    return "\n".join(lines)
+
+
+def bias_markdown(sets: dict[str, LearningSet],
+                  results: dict[str, tuple[Any, LinearFits, BNMinima, Any]]) -> str:
+    """One row per learning set with a bias input (its last column, constantly 1): W*, the
+    fit with intercept (v̂, b̂) of the inputs without it, the residual y − X̃W*, the minima
+    of Ĉ and ∇Ĉ(W*), exact values as maths. ``results[name]`` is (W*, the fits, the BN
+    minima, ∇Ĉ(W*)) for ``sets[name]``."""
+    lines = [r"| set | $W^*$ | $(\hat v, \hat b)$ | residual $y - \tilde X W^*$ "
+             r"| minima of $\hat C$ | $\nabla\hat C(W^*)$ |", "|---" * 6 + "|"]
+    for name, (w, fits, minima, grad) in results.items():
+        data = sets[name]
+        residual = tuple(sp.nsimplify(r) for r in data.y - data.x @ w)
+        null = list(minima.null_space)
+        coefficients = ["t", *(["s"] if len(null) == 1 else [f"s_{k + 1}" for k in
+                                                               range(len(null))])]
+        spans = " + ".join(f"{c}\\,{exact_maths(tuple(v)).strip('$')}"
+                           for c, v in zip(coefficients, [minima.direction, *null], strict=True))
+        lines.append(f"| {escape_markdown(name)} | {exact_maths(tuple(w))} | "
+                     f"{exact_maths((*fits.v_hat, fits.intercept))} | {exact_maths(residual)} | "
+                     f"{escape_markdown(minima.kind)}: ${spans}$ | {exact_maths(tuple(grad))} |")
     return "\n".join(lines)
