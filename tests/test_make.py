@@ -4,6 +4,7 @@ its own that ``make bench`` times (tests/bench.py)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -18,10 +19,16 @@ TEX = all(shutil.which(tool) for tool in ("xelatex", "latexmk", "pdftotext", "pd
                                             "pdfinfo"))
 
 
+# Inside `make test` a variable set on make's command line (WITHOUT=...) reaches every make
+# started below it through MAKEFLAGS: each plan is made without the caller's make settings.
+CLEAN_ENV = {k: v for k, v in os.environ.items()
+             if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "WITHOUT")}
+
+
 def planned(*args: str) -> str:
     """What ``make -n ARGS`` would run (recursive makes included), without running it."""
     done = subprocess.run(["make", "--no-print-directory", "-n", *args], cwd=ROOT,
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, env=CLEAN_ENV)
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -50,5 +57,5 @@ def test_each_separately_timed_check_has_its_own_target(name):
 
 def test_without_refuses_a_check_it_does_not_know():
     done = subprocess.run(["make", "-n", "test", "WITHOUT=units"], cwd=ROOT,
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, env=CLEAN_ENV)
     assert done.returncode != 0 and "WITHOUT may name only" in done.stderr

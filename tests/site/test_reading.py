@@ -417,3 +417,27 @@ def test_a_screenshot_of_every_page_at_both_widths(reading, name, suffix):
     target = SCREENSHOTS / f"{Path(name).name}{suffix}.png"
     assert target in reading["screenshots"]
     assert target.exists() and target.stat().st_size > 10_000
+
+
+# The cells of each row of the claims table, as shares of the row's width.
+CARD_CELLS = """() => [...document.querySelectorAll('article.bd-article .claims-table tr')]
+  .filter(tr => tr.querySelector('td'))
+  .map(tr => [...tr.querySelectorAll('td')].map(td => td.getBoundingClientRect().width
+                                                       / tr.getBoundingClientRect().width))"""
+
+
+def test_on_a_phone_each_claim_is_a_card_whose_lines_take_its_width(loaded):
+    """At 390 px a claim's name, statement, value and status each run the card's width (a
+    column's width left over from the desktop table breaks "paper-1" into two lines)."""
+    page, _ = loaded["book/claims"]
+    page.set_viewport_size(PHONE)
+    page.wait_for_function(SETTLED, arg=PHONE["width"])
+    try:
+        rows = page.evaluate(CARD_CELLS)
+    finally:
+        page.set_viewport_size(DESKTOP)
+        page.wait_for_function(SETTLED, arg=DESKTOP["width"])
+    assert len(rows) > 20, "no claims table on the page"
+    narrow = [f"row {i + 1}: {[round(f, 2) for f in row]}" for i, row in enumerate(rows)
+              if min(row) < 0.85]
+    assert not narrow, "cells narrower than their card:\n" + "\n".join(narrow)

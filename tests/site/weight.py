@@ -4,8 +4,11 @@
 
 prints the size of the built site and, measured in headless Chromium, each chapter's first
 load: the sum of the (uncompressed) response bodies of a fresh load of the chapter, with an
-empty cache, until MathJax has typeset it and the network is idle. Goals (issue 12): the
-site at most 10 MB, every first load at most 2 MB. ``make bench`` runs it.
+empty cache, until MathJax has typeset it and the network is idle. Goals: the site at most
+11 MB, every first load at most 2 MB. ``make bench`` runs it. (Issue 12 set 10 MB for the
+site; issue 21 draws every figure at twice the width it is shown, for a sharp image and a
+full-size one a tap opens on a phone, which adds about 0.7 MB with the figures in the
+notebooks the site offers for download, and the PDF edition is 1.6 MB of it.)
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from pathlib import Path
 
 from .serve import ROOT, chapters, chromium, serve, wait_for_mathjax
 
-SITE_GOAL = 10_000_000  # bytes
+SITE_GOAL = 11_000_000  # bytes
 FIRST_LOAD_GOAL = 2_000_000  # bytes
 
 
