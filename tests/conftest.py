@@ -6,6 +6,7 @@ import fcntl
 import os
 import pickle
 import tempfile
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, Phase, settings
@@ -31,13 +32,23 @@ def pytest_configure(config):
     settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+def session_dir(request, tmp_path_factory) -> Path:
+    """This test session's temporary directory, the same for all of its xdist workers."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if hasattr(request.config, "workerinput") else base
+
+
 @pytest.fixture(scope="session", autouse=True)
-def no_persistent_jax_cache():
+def session_jax_cache(request, tmp_path_factory):
     """No compiled program outlives a test session or comes from an earlier one: bnpaper's
-    persistent JAX cache (``~/.cache/bnpaper-jax`` for the chapters) is off, and the variable
-    is restored afterwards. Nothing may call ``autodiff.jax_x64()`` at import, before this."""
+    persistent JAX cache (``~/.cache/bnpaper-jax`` for the chapters) points into this
+    session's temporary directory, shared by its xdist workers (their common parent), so a
+    program one worker compiled is not compiled again by the other (about 25 CPU-s of the
+    unit tests), and is gone with the session. The variable is restored afterwards. Nothing
+    may call ``autodiff.jax_x64()`` at import, before this."""
+    cache = session_dir(request, tmp_path_factory) / "jax-cache"
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("BNPAPER_JAX_CACHE", "")
+        mp.setenv("BNPAPER_JAX_CACHE", str(cache))
         yield
 
 
@@ -64,7 +75,7 @@ def every_claim(request, tmp_path_factory) -> list[claims.Claim]:
     """
     if not hasattr(request.config, "workerinput"):  # not an xdist worker
         return claims.all_claims()
-    shared = tmp_path_factory.getbasetemp().parent / "every_claim.pickle"
+    shared = session_dir(request, tmp_path_factory) / "every_claim.pickle"
     with open(shared.with_suffix(".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not shared.exists():

@@ -27,7 +27,7 @@ from bnpaper.topics import deep
 @pytest.fixture(autouse=True, scope="module")
 def x64():
     """bnpaper's JAX settings (float64 on the CPU), made when the first test runs, not at
-    import (tests/conftest.py turns the persistent cache off first)."""
+    import (tests/conftest.py points the persistent cache into the session first)."""
     autodiff.jax_x64()
 
 ACTIVATIONS = {"identity": lambda z: z, "relu": nnx.relu, "tanh": jnp.tanh}

@@ -65,6 +65,15 @@ def test_each_level_leaves_out_the_newer_numeric_kernels_and_the_jax_cache():
     assert "JAX_COMPILATION_CACHE_DIR" not in env
     assert P.level_env(AVX2, {})["NPY_DISABLE_CPU_FEATURES"] == "X86_V4 AVX512_ICL AVX512_SPR"
 
+def test_the_unit_tests_compile_into_a_cache_of_their_own_session(tmp_path_factory):
+    """tests/conftest.py: the unit tests' JAX programs are cached in this session's
+    temporary directory (pytest-N, shared by its xdist workers), never in the chapters'
+    ~/.cache/bnpaper-jax or in a directory an earlier session left."""
+    cache = Path(os.environ["BNPAPER_JAX_CACHE"])
+    base = tmp_path_factory.getbasetemp()
+    assert cache.name == "jax-cache" and cache.parent in (base, base.parent)
+    assert re.fullmatch(r"pytest-\d+", cache.parent.name), cache
+
 
 @pytest.mark.skipif(P.detected_level() is None, reason="not an x86-64 host with /proc/cpuinfo")
 def test_the_lever_makes_this_machine_act_as_an_older_host_never_a_newer_one():
