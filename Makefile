@@ -19,6 +19,7 @@ help:
 	@echo "make lint     ruff over src/, tests/ and the notebooks (79 columns); the layers"
 	@echo "make bench    time make test against one serial nbval pass, the build; size the site"
 	@echo "make pdf      build the book as one PDF, _build/pdf/bnpaper.pdf (needs TeX: README)"
+	@echo "make screenshots  every page whole at 1280 and 390 px, _build/screenshots (Chromium)"
 
 # The environment: rebuilt whenever pyproject.toml (the one place pins live) changes.
 $(STAMP): pyproject.toml
@@ -176,6 +177,13 @@ test-explorer: book
 	$(BIN)/python -m pytest -m site tests/site/test_explorer.py
 test-ocr: book
 	$(BIN)/python -m pytest -m 'site and tesseract' tests/site
+
+# Full-page screenshots of every page at 1280 and 390 px into _build/screenshots, for a person
+# to look at (tests/site/screenshots.py; not part of make test, whose reader's tests measure
+# the same pages at the same widths).
+.PHONY: screenshots
+screenshots: book
+	$(BIN)/python -m tests.site.screenshots
 
 # `make execute NB=relu` re-executes book/relu.ipynb only.
 NB ?= *

@@ -18,11 +18,11 @@ from urllib.parse import urlparse
 
 import pytest
 
+from .layout import MEASURE, SETTLED
 from .serve import ROOT, chromium_path, reader_pages, serve, wait_for_mathjax
 from .weight import BodyCounter
 
 SITE = Path(os.environ.get("BNPAPER_SITE") or ROOT / "_build" / "html").resolve()
-SCREENSHOTS = ROOT / "_build" / "screenshots"  # test_reading.py's, of every page at both widths
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
@@ -75,6 +75,7 @@ class PageLoad:
     first_load: int = 0  # bytes of response bodies, fresh context
     axe: dict[int, list[dict]] = field(default_factory=dict)  # width -> violations
     scroll_width: dict[int, int] = field(default_factory=dict)  # width -> page width
+    layout: dict[int, dict | None] = field(default_factory=dict)  # width -> layout.MEASURE's
 
 
 def open_page(browser, url: str, viewport: dict = DESKTOP):
@@ -155,20 +156,25 @@ SCROLLABLES_SETTLED = """() => [...document.querySelectorAll(['pre', '.nboutput 
 
 
 def inspect(pages: dict) -> None:
-    """axe and the page's width, at desktop and then at phone width, on every page (the
-    full-page screenshots of every page at both widths are test_reading.py's)."""
+    """At desktop and then at phone width, on every page: what test_reading.py measures
+    (layout.MEASURE), then axe and the page's width. Each page is resized once to each
+    width, and is left at desktop width."""
     for viewport in (DESKTOP, PHONE):
         width = viewport["width"]
         for page, _ in pages.values():
             page.set_viewport_size(viewport)
-        for page, _ in pages.values():
+        for page, load in pages.values():
+            page.wait_for_function(SETTLED, arg=width)
             page.wait_for_function(SCROLLABLES_SETTLED)
+            load.layout[width] = page.evaluate(MEASURE)  # before axe: it scrolls the page
             start_axe(page)
         for page, load in pages.values():
             load.axe[width] = axe_violations(page)
             load.scroll_width[width] = page.evaluate("document.documentElement.scrollWidth")
     for page, _ in pages.values():
         page.set_viewport_size(DESKTOP)
+    for page, _ in pages.values():
+        page.wait_for_function(SETTLED, arg=DESKTOP["width"])
 
 
 @pytest.fixture(scope="session")

@@ -1,10 +1,8 @@
 """The book as a reader sees it, at 1280 px and at 390 px (issue 21).
 
-Every page is measured once (``reading``, below, on the pages conftest.py's ``loaded`` has
-already opened for the other browser tests) at 1280 px and again after a resize to 390 px,
-and a full-page screenshot at each width is left in ``_build/screenshots`` (``NAME.png`` at
-1280 px, ``NAME-phone.png`` at 390 px) for a person to look at. The tests read what was
-measured:
+Every page is measured once at 1280 px and again after a resize to 390 px, by
+conftest.py's ``inspect``, on the pages ``loaded`` opened for the other browser tests (the
+measurements: layout.py). The tests read what was measured:
 
 - At 1280 px no code block, cell output, table or display equation is wider than the
   article's column, and none scrolls sideways inside its own box (a cut-off result is not
@@ -22,6 +20,9 @@ measured:
   field's magnifier is clear of the typed text.
 - Captions are in the colour of the body text.
 
+For a person to look at, ``make screenshots`` leaves a full-page screenshot of every page
+at each width in ``_build/screenshots`` (screenshots.py; not part of ``make test``).
+
 A failure names the page, the element (its kind, the section it is in and its start, or
 the equation's number and TeX) and by how many pixels it is too wide.
 """
@@ -29,17 +30,16 @@ the equation's number and TeX) and by how many pixels it is too wide.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from urllib.parse import quote_plus
 
 import pytest
 import yaml
 
+from .layout import BIBLIOGRAPHY, CITATIONS, SETTLED
 from .serve import ROOT, reader_pages, wait_for_mathjax
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
-SCREENSHOTS = ROOT / "_build" / "screenshots"
 PAGES = reader_pages()
 WIDTHS = (DESKTOP["width"], PHONE["width"])
 TOLERANCE = 1  # px: sub-pixel layout rounds either way
@@ -55,143 +55,6 @@ def numbered_chapters() -> list[str]:
 
 
 NUMBERED = numbered_chapters()
-
-# What is measured on a page, in the browser. The column is the article's content box.
-# An element's name: its kind, the id of the section it sits in, and the start of its text
-# (an equation: its number, if any, and its TeX, from MathJax).
-MEASURE = r"""() => {
-  const article = document.querySelector('article.bd-article');
-  if (!article) return null;
-  const style = getComputedStyle(article);
-  const rect = article.getBoundingClientRect();
-  const left = rect.left + article.clientLeft + parseFloat(style.paddingLeft);
-  const column = article.clientWidth - parseFloat(style.paddingLeft)
-    - parseFloat(style.paddingRight);
-  const right = left + column;
-  const shown = e => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
-  const tex = e => {
-    try {
-      const items = MathJax.startup.document.getMathItemsWithin(e);
-      return items.length ? items[0].math.trim() : '';
-    } catch (err) { return ''; }
-  };
-  const where = e => {
-    const section = e.closest('section[id]');
-    return section ? '#' + section.id : '';
-  };
-  const number = e => {
-    const math = e.closest('div.math');
-    const eqno = math && math.querySelector('.eqno');
-    return eqno ? eqno.textContent.replace('#', '').trim() : '';
-  };
-  const name = (kind, e) => {
-    if (kind === 'equation') {
-      return `equation ${number(e)} ${where(e)}: ${tex(e).replace(/\s+/g, ' ').slice(0, 70)}`
-        .replace(/  +/g, ' ');
-    }
-    const text = (e.innerText || e.textContent || '').trim().replace(/\s+/g, ' ');
-    return `${kind} ${where(e)}: ${text.slice(0, 60)}`;
-  };
-  const scrolls = e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX);
-  const scroller = e => {  // the nearest box (within the article) that scrolls sideways
-    for (let p = e; p && p !== article; p = p.parentElement) if (scrolls(p)) return p;
-    return null;
-  };
-  const elements = [];
-  const add = (kind, e) => {
-    if (!shown(e)) return;
-    const r = e.getBoundingClientRect();
-    const box = scroller(e);
-    const b = box ? box.getBoundingClientRect() : r;
-    elements.push({
-      kind, name: name(kind, e),
-      needed: Math.max(e.scrollWidth, Math.round(r.width)),  // the width its content takes
-      client: e.clientWidth, // the width it shows (for a box that scrolls)
-      overflows: e.scrollWidth - e.clientWidth,
-      beyond: Math.max(r.right - right, left - r.left),  // past the column's edges
-      scrolls: !!box, box_beyond: Math.max(b.right - right, left - b.left),
-    });
-  };
-  for (const pre of article.querySelectorAll('div.highlight pre')) {
-    add(pre.closest('.cell_output, .output') ? 'output' : 'code', pre);
-  }
-  for (const out of article.querySelectorAll('.cell_output > .output:not(:has(pre))')) {
-    add('output', out);
-  }
-  for (const table of article.querySelectorAll('table')) add('table', table);
-  for (const eq of article.querySelectorAll('mjx-container[display="true"]')) add('equation', eq);
-
-  // Equation numbers and whatever is drawn over or under them.
-  const overlaps = [];
-  const area = (a, b) => Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left))
-    * Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top));
-  for (const eqno of article.querySelectorAll('div.math > .eqno')) {
-    if (!shown(eqno)) continue;
-    const n = eqno.getBoundingClientRect();
-    const math = eqno.parentElement;
-    for (const other of math.querySelectorAll('mjx-container')) {
-      const o = other.getBoundingClientRect();
-      if (area(n, o) > 1) {
-        overlaps.push(`${eqno.textContent.replace('#', '').trim()} overlaps its formula ` +
-                      `by ${Math.round(area(n, o))} px² (${tex(other).slice(0, 50)})`);
-      }
-    }
-    eqno.scrollIntoView({block: 'center'});
-    const r = eqno.getBoundingClientRect();
-    for (const [fx, fy] of [[.2, .5], [.5, .3], [.5, .5], [.8, .5], [.5, .7]]) {
-      const x = r.left + fx * r.width, y = r.top + fy * r.height;
-      const top = document.elementFromPoint(x, y);
-      if (top && !eqno.contains(top) && top !== math) {
-        overlaps.push(`${eqno.textContent.replace('#', '').trim()} is covered by ` +
-                      `<${top.tagName.toLowerCase()} class="${top.className}">`);
-        break;
-      }
-    }
-  }
-  window.scrollTo(0, 0);
-
-  const heading = e => e ? [...e.childNodes].filter(c => !(c.classList
-    && c.classList.contains('headerlink'))).map(c => c.textContent).join('').trim() : null;
-  const color = e => getComputedStyle(e).color;
-  const paragraph = article.querySelector('section > p');
-  return {
-    column, elements, overlaps,
-    body_color: paragraph ? color(paragraph) : null,
-    caption_colors: [...article.querySelectorAll('figcaption p, figcaption .caption-text')]
-      .map(color),
-    page_width: document.documentElement.scrollWidth,
-    h1: heading(article.querySelector('h1')),
-    h2: [...article.querySelectorAll('section > h2')].map(heading),
-  };
-}"""
-
-CITATIONS = r"""() => [...document.querySelectorAll('article.bd-article span.bibtex-citation')]
-  .flatMap(span => {
-    const found = [];
-    let before = '';
-    for (const node of span.childNodes) {
-      if (node.nodeName === 'A') {
-        const author = before.replace(/[\[\]]/g, '').replace(/^[\s,;]+|[\s,;]+$/g, '')
-          .replace(/\s+/g, ' ');
-        const text = node.textContent.replace(/\s+/g, ' ').trim();
-        found.push({target: node.getAttribute('href').split('#')[1],
-                    cited: author ? `${author}, ${text}` : text,
-                    as_written: span.textContent.replace(/\s+/g, ' ').trim()});
-        before = '';
-      } else {
-        before += node.textContent;
-      }
-    }
-    return found;
-  })"""
-
-BIBLIOGRAPHY = r"""() => [...document.querySelectorAll('article.bd-article div.citation')]
-  .map(entry => ({
-    id: entry.id,
-    label: entry.querySelector('.label').textContent.replace(/^\[|\]$/g, '').trim(),
-    links: [...entry.querySelectorAll('a.reference.external')].map(a => a.href),
-    text: entry.textContent.replace(/\s+/g, ' ').trim(),
-  }))"""
 
 
 def open_page(browser, url: str, viewport: dict = DESKTOP):
@@ -210,36 +73,19 @@ def open_page(browser, url: str, viewport: dict = DESKTOP):
     return page, errors
 
 
-# After a resize: the new width is laid out and the theme's transitions (the primary sidebar
-# turning into a drawer slides it away) have ended, so nothing is measured or photographed
-# half-way.
-SETTLED = """width => document.documentElement.clientWidth === width
-    && document.getAnimations().every(a => !(a instanceof CSSTransition)
-                                         || a.playState !== 'running')"""
-
-
 @pytest.fixture(scope="session")
 def reading(loaded):
-    """Every page at 1280 and then at 390 px: {(name, width): measured}, with the citations
-    of every chapter and the bibliography's entries; a full-page screenshot at each width in
-    _build/screenshots. The pages are conftest.py's ``loaded`` ones (already loaded and
-    typeset once for the other browser tests), resized: MathJax's output is laid out by
-    CSS, so it follows the width. Each is left at 1280 px, as ``loaded`` leaves it."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    measured: dict = {"citations": [], "bibliography": [], "screenshots": set()}
-    for name, (page, _) in loaded.items():
+    """Every page at 1280 and at 390 px: {(name, width): measured}, as conftest.py's
+    ``inspect`` measured it (each page is resized once to each width, for axe-core and for
+    these measurements alike; MathJax's output is laid out by CSS, so it follows the
+    width), with the citations of every chapter and the bibliography's entries."""
+    measured: dict = {"citations": [], "bibliography": []}
+    for name, (page, load) in loaded.items():
         measured["citations"] += [dict(c, page=name) for c in page.evaluate(CITATIONS)]
         if name == "book/bibliography":
             measured["bibliography"] = page.evaluate(BIBLIOGRAPHY)
-        for viewport, suffix in ((DESKTOP, ""), (PHONE, "-phone")):
-            page.set_viewport_size(viewport)
-            page.wait_for_function(SETTLED, arg=viewport["width"])
-            measured[name, viewport["width"]] = page.evaluate(MEASURE)
-            target = SCREENSHOTS / f"{Path(name).name}{suffix}.png"
-            page.screenshot(path=str(target), full_page=True)
-            measured["screenshots"].add(target)
-        page.set_viewport_size(DESKTOP)
-        page.wait_for_function(SETTLED, arg=DESKTOP["width"])
+        for width in WIDTHS:
+            measured[name, width] = load.layout[width]
     return measured
 
 
@@ -410,13 +256,18 @@ def test_search_results_show_no_tex(browser, base_url, query):
     assert not errors, errors
 
 
-@pytest.mark.parametrize("suffix", ["", "-phone"])
-@pytest.mark.parametrize("name", PAGES)
-def test_a_screenshot_of_every_page_at_both_widths(reading, name, suffix):
-    """Taken in this run (by ``reading``), for a person to look at."""
-    target = SCREENSHOTS / f"{Path(name).name}{suffix}.png"
-    assert target in reading["screenshots"]
-    assert target.exists() and target.stat().st_size > 10_000
+def test_make_screenshots_photographs_a_page_whole_at_both_widths(browser, base_url, tmp_path):
+    """``make screenshots`` (screenshots.py), on one page: a PNG per width, as wide as the
+    window and as tall as the page."""
+    from PIL import Image
+
+    from .screenshots import screenshots
+
+    written = screenshots(browser, base_url, ["book/lemma"], tmp_path)
+    assert [p.name for p in written] == ["lemma.png", "lemma-phone.png"]
+    for path, (width, height) in zip(written, [(1280, 900), (390, 844)], strict=True):
+        with Image.open(path) as image:
+            assert image.width == width and image.height > 2 * height, (path.name, image.size)
 
 
 # The cells of each row of the claims table, as shares of the row's width.
