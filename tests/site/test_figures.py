@@ -97,12 +97,22 @@ def read_image(tesseract: str, png: bytes, confidence: float = 0) -> Counter:
     return pooled
 
 
+BOX = """img => img.decode().then(() => { const r = img.getBoundingClientRect();
+    return {x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height}; })"""
+
+
 def screenshot(page, element) -> bytes:
-    """The element as displayed, cut from a full-page screenshot: a screenshot of the
-    element alone scrolls it into view, where the theme's sticky header covers its top."""
-    box = element.evaluate("""e => { const r = e.getBoundingClientRect();
-        return {x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height}; }""")
-    return page.screenshot(full_page=True, clip=box, animations="disabled")
+    """The image as displayed, cut from a full-page screenshot (a screenshot of the element
+    alone scrolls it into view, where the theme's sticky header covers its top), once it is
+    decoded, and taken again if the image moved while it was taken (the page was still
+    being laid out: a cut from the wrong place reads as a figure with no words)."""
+    box = element.evaluate(BOX)
+    for _ in range(5):
+        shot = page.screenshot(full_page=True, clip=box, animations="disabled")
+        moved, box = box, element.evaluate(BOX)
+        if moved == box:
+            return shot
+    raise AssertionError(f"the image kept moving on the page: {moved} then {box}")
 
 
 @pytest.fixture(scope="session")
