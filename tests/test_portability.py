@@ -65,6 +65,7 @@ def test_each_level_leaves_out_the_newer_numeric_kernels_and_the_jax_cache():
     assert "JAX_COMPILATION_CACHE_DIR" not in env
     assert P.level_env(AVX2, {})["NPY_DISABLE_CPU_FEATURES"] == "X86_V4 AVX512_ICL AVX512_SPR"
 
+
 def test_the_unit_tests_compile_into_a_cache_of_their_own_session(tmp_path_factory):
     """tests/conftest.py: the unit tests' JAX programs are cached in this session's
     temporary directory (pytest-N, shared by its xdist workers), never in the chapters'

@@ -18,13 +18,11 @@ from urllib.parse import urlparse
 
 import pytest
 
-from .layout import MEASURE, SETTLED
+from .layout import DESKTOP, MEASURE, PHONE, SETTLED
 from .serve import ROOT, chromium_path, reader_pages, serve, wait_for_mathjax
 from .weight import BodyCounter
 
 SITE = Path(os.environ.get("BNPAPER_SITE") or ROOT / "_build" / "html").resolve()
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
 
 
 def pytest_collection_modifyitems(config, items):

@@ -9,6 +9,9 @@ conftest.py's ``inspect`` on every page at each width it checks, and by test_rea
 - ``SETTLED``: after a resize, the new width is laid out and no transition is running.
 """
 
+DESKTOP = {"width": 1280, "height": 900}  # the widths the reader's tests look at
+PHONE = {"width": 390, "height": 844}
+
 # What is measured on a page, in the browser. The column is the article's content box.
 # An element's name: its kind, the id of the section it sits in, and the start of its text
 # (an equation: its number, if any, and its TeX, from MathJax).

@@ -14,11 +14,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from .layout import SETTLED
+from .layout import DESKTOP, PHONE, SETTLED
 from .serve import ROOT, chromium, reader_pages, serve, wait_for_mathjax
 
 TARGET = ROOT / "_build" / "screenshots"
-WIDTHS = ((1280, 900, ""), (390, 844, "-phone"))  # width, height, suffix of the file
+WIDTHS = ((DESKTOP, ""), (PHONE, "-phone"))  # viewport, suffix of the file
 
 
 def screenshots(browser, url: str, pages: list[str], target: Path = TARGET) -> list[Path]:
@@ -28,13 +28,13 @@ def screenshots(browser, url: str, pages: list[str], target: Path = TARGET) -> l
     target.mkdir(parents=True, exist_ok=True)
     written = []
     for name in pages:
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page = browser.new_page(viewport=DESKTOP)
         page.set_default_timeout(60_000)
         page.goto(f"{url}/{name}.html", wait_until="load")
         wait_for_mathjax(page)
-        for width, height, suffix in WIDTHS:
-            page.set_viewport_size({"width": width, "height": height})
-            page.wait_for_function(SETTLED, arg=width)
+        for viewport, suffix in WIDTHS:
+            page.set_viewport_size(viewport)
+            page.wait_for_function(SETTLED, arg=viewport["width"])
             path = target / f"{Path(name).name}{suffix}.png"
             page.screenshot(path=str(path), full_page=True)
             written.append(path)

@@ -26,8 +26,8 @@ from .explorer_reference import KEYS, State, paper_state, readouts
 pytestmark = pytest.mark.site
 
 PAGE = "book/explore.html"
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
+from .layout import DESKTOP, PHONE
+
 BUDGET = 60_000  # bytes, uncompressed: the explorer's script and styles together
 REL = 1e-9
 

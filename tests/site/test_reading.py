@@ -35,11 +35,9 @@ from urllib.parse import quote_plus
 import pytest
 import yaml
 
-from .layout import BIBLIOGRAPHY, CITATIONS, SETTLED
+from .layout import BIBLIOGRAPHY, CITATIONS, DESKTOP, PHONE, SETTLED
 from .serve import ROOT, reader_pages, wait_for_mathjax
 
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
 PAGES = reader_pages()
 WIDTHS = (DESKTOP["width"], PHONE["width"])
 TOLERANCE = 1  # px: sub-pixel layout rounds either way
