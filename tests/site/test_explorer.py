@@ -22,11 +22,11 @@ import numpy as np
 import pytest
 
 from .explorer_reference import KEYS, State, paper_state, readouts
+from .layout import DESKTOP, PHONE
 
 pytestmark = pytest.mark.site
 
 PAGE = "book/explore.html"
-from .layout import DESKTOP, PHONE
 
 BUDGET = 60_000  # bytes, uncompressed: the explorer's script and styles together
 REL = 1e-9
