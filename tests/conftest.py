@@ -16,6 +16,8 @@ from bnpaper import claims
 from bnpaper.core.data import LearningSet
 from bnpaper.paper.counterexample import counterexample_set
 
+from .portability import UNITS_CACHE
+
 
 def pytest_configure(config):
     """Hypothesis profiles (tests/test_properties.py): derandomized, no example database; its
@@ -40,13 +42,16 @@ def session_dir(request, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session", autouse=True)
 def session_jax_cache(request, tmp_path_factory):
-    """No compiled program outlives a test session or comes from an earlier one: bnpaper's
-    persistent JAX cache (``~/.cache/bnpaper-jax`` for the chapters) points into this
-    session's temporary directory, shared by its xdist workers (their common parent), so a
-    program one worker compiled is not compiled again by the other (about 25 CPU-s of the
-    unit tests), and is gone with the session. The variable is restored afterwards. Nothing
-    may call ``autodiff.jax_x64()`` at import, before this."""
-    cache = session_dir(request, tmp_path_factory) / "jax-cache"
+    """Where bnpaper's persistent JAX cache points during the session (never the chapters'
+    ``~/.cache/bnpaper-jax``), shared by its xdist workers, so that a program one worker
+    compiled is not compiled again by the other. Under ``make test`` (the ``units`` pass)
+    it is the check's own directory for this host's level and CPU
+    (``tests.portability.jax_cache_dir``): JAX keys each program on its code, flags and
+    versions, so a later session reuses only what it would compile alike (about 40 of 150
+    CPU-s). Otherwise, the session's temporary directory: nothing outlives the session.
+    The variable is restored afterwards. Nothing may call ``autodiff.jax_x64()`` at import,
+    before this."""
+    cache = os.environ.get(UNITS_CACHE) or session_dir(request, tmp_path_factory) / "jax-cache"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("BNPAPER_JAX_CACHE", str(cache))
         yield

@@ -14,8 +14,13 @@ this host would never pick by itself:
 - numpy leaves out its newer SIMD targets (``NPY_DISABLE_CPU_FEATURES``; numpy 2.4
   dispatches on X86_V3 (AVX2, FMA), X86_V4 (AVX-512), AVX512_ICL and AVX512_SPR above its
   X86_V2 (SSE4.2) baseline, which cannot be left out);
-- JAX's persistent compilation cache is off (``BNPAPER_JAX_CACHE=`` and
-  ``JAX_ENABLE_COMPILATION_CACHE=false``), so no code compiled for another target is reused.
+- JAX's persistent compilation cache is one of the check's own (``BNPAPER_JAX_CACHE``,
+  :func:`jax_cache_dir`): a directory per pass, level and host CPU, never the chapters'
+  ``~/.cache/bnpaper-jax``, so no code compiled for another target is reused. JAX keys
+  each entry on the program, the compile options, ``XLA_FLAGS`` and the jax and jaxlib
+  versions: a hit is the code XLA would compile again for that level, so the numbers a
+  pass checks are the same, and a second run skips the compiling (about 20 CPU-s a pass).
+  ``BNPAPER_CHECK_CACHE=`` turns it off (every program compiled afresh).
 
 The levels, newest first: AVX-512, AVX2 (with FMA), AVX, SSE4.2. The host's level comes
 from its CPU flags (``/proc/cpuinfo``); ``BNPAPER_HOST_LEVEL=avx2`` (or ``avx``,
@@ -158,9 +163,32 @@ def passes(host: Level | None) -> list[Pass]:
     return [Pass("binder", older[0], binder=True)] + [Pass("other", lv, False) for lv in older[1:2]]
 
 
-def level_env(level: Level | None, environ) -> dict[str, str]:
-    """``environ`` with ``level``'s numeric kernels (the host's own if None) and no JAX
-    persistent compilation cache."""
+def cpu_fingerprint() -> str:
+    """A short digest of this CPU's model and flags: a cache directory written on one CPU is
+    never read on another (a home directory shared between machines)."""
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        text = platform.processor() or platform.machine()
+    model = re.search(r"^model name\s*:(.*)$", text, flags=re.M)
+    key = (model.group(1).strip() if model else "") + " ".join(sorted(cpu_flags() or ()))
+    return hashlib.sha256((key or text).encode()).hexdigest()[:10]
+
+
+def jax_cache_dir(kind: str, level: Level | None, environ=os.environ) -> str:
+    """JAX's persistent cache for one kind of run (``binder``, ``other``, ``units``) under
+    ``level``'s kernels (None: the host's own) on this CPU; "" (no cache) where
+    ``BNPAPER_CHECK_CACHE`` is set empty. Never the chapters' own ``~/.cache/bnpaper-jax``."""
+    root = environ.get("BNPAPER_CHECK_CACHE",
+                       str(Path.home() / ".cache" / "bnpaper-jax-checks"))
+    if not root:
+        return ""
+    return str(Path(root) / f"{kind}-{level.name if level else 'host'}-{cpu_fingerprint()}")
+
+
+def level_env(level: Level | None, environ, cache: str = "") -> dict[str, str]:
+    """``environ`` with ``level``'s numeric kernels (the host's own if None) and JAX's
+    persistent compilation cache in ``cache`` (none if "")."""
     env = dict(environ)
     if level is not None:
         xla = re.sub(r"--xla_cpu_max_isa=\S*", "", env.get("XLA_FLAGS", "")).split()
@@ -169,9 +197,9 @@ def level_env(level: Level | None, environ) -> dict[str, str]:
             env["NPY_DISABLE_CPU_FEATURES"] = " ".join(level.npy_disable)
         else:
             env.pop("NPY_DISABLE_CPU_FEATURES", None)
-    env["BNPAPER_JAX_CACHE"] = ""  # bnpaper's switch (src/bnpaper) ...
-    env["JAX_ENABLE_COMPILATION_CACHE"] = "false"  # ... and JAX's own, whatever else is set
-    env.pop("JAX_COMPILATION_CACHE_DIR", None)
+    env["BNPAPER_JAX_CACHE"] = cache  # bnpaper's switch (src/bnpaper) ...
+    env["JAX_ENABLE_COMPILATION_CACHE"] = "true" if cache else "false"  # ... and JAX's own
+    env.pop("JAX_COMPILATION_CACHE_DIR", None)  # whatever else is set: only ``cache``
     return env
 
 
@@ -180,6 +208,11 @@ def host_env(environ=os.environ) -> dict[str, str]:
     host's kernels (and no JAX cache) under ``BNPAPER_HOST_LEVEL``."""
     level, simulated = host_level(environ)
     return level_env(level, environ) if simulated else dict(environ)
+
+
+UNITS_CACHE = "BNPAPER_TEST_JAX_CACHE"
+"""Where the unit tests' session keeps JAX's compiled programs (tests/conftest.py); set by
+the ``units`` pass to :func:`jax_cache_dir`, otherwise each session has its own."""
 
 
 def notice(*lines: str) -> None:
@@ -305,7 +338,8 @@ def command(name: str, args: list[str], environ=os.environ) -> tuple[list[str], 
     pytest = [sys.executable, "-m", "pytest"]
     if name == "units":
         print(f"unit tests on {as_host}", file=sys.stderr, flush=True)
-        return [*pytest, *args], host_env(environ)
+        return [*pytest, *args], {**host_env(environ),
+                                  UNITS_CACHE: jax_cache_dir("units", host, environ)}
     if name == "native":
         print(f"nbval in .venv on {as_host}, in its own kernels", file=sys.stderr, flush=True)
         return [*pytest, "--nbval", "--nbval-current-env", *args], host_env(environ)
@@ -319,7 +353,8 @@ def command(name: str, args: list[str], environ=os.environ) -> tuple[list[str], 
         return None
     this = chosen[name]
     print(f"{this.describe()}; on {as_host}", file=sys.stderr, flush=True)
-    env = level_env(this.level, host_env(environ))
+    env = level_env(this.level, host_env(environ),
+                    jax_cache_dir(this.name, this.level, environ))
     if this.binder:
         binder_python()
         return ([*pytest, "--nbval", "--nbval-kernel-name", BINDER_KERNEL, *args],

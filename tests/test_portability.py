@@ -55,25 +55,55 @@ def test_the_passes_use_older_levels_than_the_host_the_binder_pass_the_nearest()
     assert levels(SSE42) == levels(None) == [("binder", None, True)]
 
 
-def test_each_level_leaves_out_the_newer_numeric_kernels_and_the_jax_cache():
+def test_each_level_leaves_out_the_newer_numeric_kernels_and_keeps_its_own_jax_cache():
     env = P.level_env(AVX, {"XLA_FLAGS": "--xla_force_host_platform_device_count=1 "
                                          "--xla_cpu_max_isa=AVX512",
-                            "JAX_COMPILATION_CACHE_DIR": "/c"})
+                            "JAX_COMPILATION_CACHE_DIR": "/c",
+                            "JAX_ENABLE_COMPILATION_CACHE": "false"}, "/checks/other-avx")
     assert env["XLA_FLAGS"] == "--xla_force_host_platform_device_count=1 --xla_cpu_max_isa=AVX"
     assert env["NPY_DISABLE_CPU_FEATURES"] == "X86_V3 X86_V4 AVX512_ICL AVX512_SPR"
-    assert (env["BNPAPER_JAX_CACHE"], env["JAX_ENABLE_COMPILATION_CACHE"]) == ("", "false")
+    assert (env["BNPAPER_JAX_CACHE"], env["JAX_ENABLE_COMPILATION_CACHE"]) == (
+        "/checks/other-avx", "true")
     assert "JAX_COMPILATION_CACHE_DIR" not in env
     assert P.level_env(AVX2, {})["NPY_DISABLE_CPU_FEATURES"] == "X86_V4 AVX512_ICL AVX512_SPR"
+    assert (P.level_env(AVX2, {})["BNPAPER_JAX_CACHE"],
+            P.level_env(AVX2, {})["JAX_ENABLE_COMPILATION_CACHE"]) == ("", "false")
 
 
-def test_the_unit_tests_compile_into_a_cache_of_their_own_session(tmp_path_factory):
-    """tests/conftest.py: the unit tests' JAX programs are cached in this session's
-    temporary directory (pytest-N, shared by its xdist workers), never in the chapters'
-    ~/.cache/bnpaper-jax or in a directory an earlier session left."""
+def test_every_pass_level_and_cpu_has_a_jax_cache_of_its_own(monkeypatch):
+    """Compiled code is reused only by a run of the same kind, under the same level's
+    kernels, on the same CPU: never the chapters' cache, never another level's."""
+    dirs = {(kind, lv): P.jax_cache_dir(kind, lv, {})
+            for kind in ("binder", "other", "units") for lv in (*P.LEVELS, None)}
+    assert len(set(dirs.values())) == len(dirs)
+    native = Path.home() / ".cache" / "bnpaper-jax"
+    assert all(native not in Path(d).parents and Path(d) != native for d in dirs.values())
+    assert P.jax_cache_dir("other", AVX, {"BNPAPER_CHECK_CACHE": ""}) == ""
+    assert P.jax_cache_dir("other", AVX, {"BNPAPER_CHECK_CACHE": "/x"}).startswith("/x/other-avx-")
+    this_cpu = P.jax_cache_dir("other", AVX, {})
+    monkeypatch.setattr(P, "cpu_flags", lambda: frozenset({"sse4_2"}))
+    assert P.jax_cache_dir("other", AVX, {}) != this_cpu  # another CPU: another directory
+
+
+def test_the_unit_tests_compile_into_the_units_cache_or_their_sessions(tmp_path_factory):
+    """tests/conftest.py: under the ``units`` pass the unit tests' JAX programs are cached
+    in the check's directory for this host's level (what the pass sets); in a bare pytest
+    run, in this session's temporary directory (pytest-N, shared by its xdist workers);
+    never in the chapters' ~/.cache/bnpaper-jax."""
     cache = Path(os.environ["BNPAPER_JAX_CACHE"])
+    if os.environ.get(P.UNITS_CACHE):
+        host, _ = P.host_level()
+        assert str(cache) == P.jax_cache_dir("units", host) == os.environ[P.UNITS_CACHE]
+        return
     base = tmp_path_factory.getbasetemp()
     assert cache.name == "jax-cache" and cache.parent in (base, base.parent)
     assert re.fullmatch(r"pytest-\d+", cache.parent.name), cache
+
+
+def test_the_units_pass_points_the_sessions_cache_at_its_own_directory():
+    cmd, env = P.command("units", ["-q"], {**os.environ, "BNPAPER_CHECK_CACHE": "/x"})
+    host, _ = P.host_level()
+    assert env[P.UNITS_CACHE] == P.jax_cache_dir("units", host, {"BNPAPER_CHECK_CACHE": "/x"})
 
 
 @pytest.mark.skipif(P.detected_level() is None, reason="not an x86-64 host with /proc/cpuinfo")
@@ -105,9 +135,8 @@ STATE = """\
 import importlib.util, json, os, sys
 import numpy as np
 from numpy.lib.introspect import opt_func_info
-import jax
-jax.config.update('jax_enable_x64', True)
-jax.config.update('jax_platforms', 'cpu')
+from bnpaper.core.autodiff import jax_x64
+jax = jax_x64()  # as the chapters start JAX: float64, the CPU, the persistent cache
 simd = np.show_config(mode='dicts')['SIMD Extensions']
 info = [v for f in opt_func_info().values() for v in f.values()]
 state = {'executable': sys.executable, 'xla_flags': os.environ.get('XLA_FLAGS', ''),
@@ -175,9 +204,12 @@ def write_probe(folder: Path) -> Path:
     return path
 
 
-def test_the_check_fails_on_a_chapter_whose_outputs_depend_on_the_cpu(tmp_path):
+def test_the_check_fails_on_a_chapter_whose_outputs_depend_on_the_cpu(tmp_path, monkeypatch):
+    """Each pass fails the probe's CPU-dependent cells, and its JIT cell's programs go into
+    the pass's own compilation cache (here an empty one in tmp_path)."""
     host, _ = P.host_level()
     path = write_probe(tmp_path)
+    monkeypatch.setenv("BNPAPER_CHECK_CACHE", str(tmp_path / "checks"))
     runs = {}
     for this in P.passes(host):  # side by side, as make test runs them
         env = dict(os.environ, BNPAPER_PROBE_STATE=str(tmp_path / f"{this.name}.json"))
@@ -194,6 +226,7 @@ def test_the_check_fails_on_a_chapter_whose_outputs_depend_on_the_cpu(tmp_path):
         assert f"{len(expected)} failed" in out or not expected, out[-4000:]
         assert f"{len(PROBE) - len(expected)} passed" in out, out[-4000:]
         check_kernel_state(this, json.loads((tmp_path / f"{this.name}.json").read_text()))
+        assert any(Path(P.jax_cache_dir(this.name, this.level)).iterdir()), this
 
 
 def check_kernel_state(this: P.Pass, state: dict) -> None:
@@ -204,7 +237,8 @@ def check_kernel_state(this: P.Pass, state: dict) -> None:
         assert set(this.level.npy_disable) <= set(state["dispatch"]), state["dispatch"]
         assert not set(this.level.npy_disable) & set(state["found"]), state["found"]
         assert not set(this.level.npy_disable) & set(state["current"]), state["current"]
-    assert (state["jax_cache"], state["bnpaper_cache"]) == (False, "")
+    wanted = P.jax_cache_dir(this.name, this.level)
+    assert (state["jax_cache"], state["bnpaper_cache"]) == (bool(wanted), wanted)
     if this.binder:  # Binder's environment: its own Python, no test tools
         assert Path(state["executable"]).parent == P.BINDER_ENV / "bin"
         assert not state["pytest"]
