@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from .conftest import AXE_CORE, open_page
+from .conftest import AXE_CORE, inspect, open_page
 from .serve import ROOT, chapters, reader_pages
 from .weight import FIRST_LOAD_GOAL
 
@@ -93,6 +93,36 @@ def test_axe_core_is_the_release_the_pin_brings(loaded):
     """A new axe-core (through a new axe-playwright-python pin) can change what is checked:
     this fails until AXE_CORE, and the rules left out in conftest.py, are reviewed."""
     assert loaded["book/intro"][0].evaluate("axe.version") == AXE_CORE
+
+
+# Three faults put into a page: grey text only at a phone's width, grey text at every
+# width, and an image without a description shown only on a phone.
+FAULTS = """() => {
+  const style = document.createElement('style');
+  style.textContent = `#phone-grey, #grey { color: #bbb; background: #fff; }
+    @media (min-width: 600px) { #phone-grey { color: #000; } #phone-image { display: none; } }`;
+  document.head.append(style);
+  const article = document.querySelector('article.bd-article');
+  article.insertAdjacentHTML('afterbegin', '<p id="phone-grey">grey on a phone</p>'
+    + '<p id="grey">grey everywhere</p>'
+    + '<img id="phone-image" src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" width="40"'
+    + ' height="40">');
+}"""
+
+
+def test_axe_at_phone_width_finds_what_only_a_phone_shows(browser, base_url):
+    """conftest.inspect: at 390 px every rule but color-contrast checks the whole page, and
+    color-contrast where the computed style differs from 1280 px; what is wrong at both
+    widths is found at 1280 px."""
+    page, load = open_page(browser, f"{base_url}/book/intro.html")
+    page.evaluate(FAULTS)
+    inspect({"book/intro": (page, load)})
+    found = {width: {(v["id"], n.split(" | ")[0]) for v in load.axe[width] for n in v["nodes"]}
+             for width in WIDTHS}
+    assert {("color-contrast", "#grey")} <= found[1280]
+    assert not {n for n in found[1280] if n[1] in ("#phone-grey", "#phone-image")}
+    assert {("color-contrast", "#phone-grey"), ("image-alt", "#phone-image")} <= found[390]
+    page.close()
 
 
 def test_the_mathjax_menu_opens_and_its_accessibility_options_load(browser, base_url):
