@@ -146,7 +146,11 @@ SITE_MARK := site$(if $(strip $(JAVA)),, and not java)$(if $(strip $(CHROMIUM)),
 	$(OCR_RUNS),, and not tesseract)
 SITE_FILES := tests/site $(if $(filter explorer,$(WITHOUT)),--ignore=tests/site/test_explorer.py)
 
-test-site: book
+# The build inside this part's own recipe, not as a prerequisite: make -j2 gives a
+# prerequisite's slot, once it is done, to the next part in line (a notebook pass), and the
+# long, partly single-threaded browser half would then start last and end alone.
+test-site: $(STAMP)
+	@$(MAKE) --no-print-directory book
 ifeq ($(strip $(JAVA)),)
 	@echo "################################################################################"
 	@echo "#  HTML VALIDATION DID NOT RUN: Java was not found (the Nu HTML Checker needs   #"
