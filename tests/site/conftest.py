@@ -124,19 +124,23 @@ def axe_script() -> str:
     return Axe().axe_script
 
 
-# axe's color-contrast is most of its time (about 70 %), and the colours it compares do not
-# depend on the width, except where the layout changes an element's computed style: a
-# breakpoint (the sidebars become drawers, the toggles appear, the search hint goes), or a
-# rule of ours for phones. So at the phone's width every other rule runs on the whole page,
-# and color-contrast on each element whose contrast-relevant style differs from the desktop
-# width's, with everything inside it (recorded at desktop width by STYLE_SIGNATURES, compared
-# by CHANGED_ROOTS). Left out by that: text that moves over another element's background
-# without any computed style changing (no such overlap exists in normal flow).
+# axe's color-contrast is most of its time, and the colours it compares do not depend on
+# the width, except where the layout changes an element's computed style: a breakpoint (the
+# sidebars become drawers, the toggles appear, the search hint goes), or a rule of ours for
+# phones. So at the phone's width every other rule runs on the whole page, and
+# color-contrast (STYLE_RULES) on each element whose relevant style differs from the
+# desktop width's, with everything inside it (recorded at desktop width by
+# STYLE_SIGNATURES, compared by CHANGED_ROOTS). Left out by that: text that moves over
+# another element's background without any computed style changing (no such overlap exists
+# in normal flow).
+STYLE_RULES = ("color-contrast",)
 STYLE_SIGNATURES = """() => {
   const props = ['color', 'background-color', 'background-image', 'opacity', 'filter',
     'backdrop-filter', 'mix-blend-mode', 'visibility', 'display', 'content-visibility',
-    'font-size', 'font-weight', 'text-shadow', '-webkit-text-fill-color', 'position',
-    'z-index', 'transform'];
+    'font-size', 'font-weight', 'font-style', 'font-family', 'text-shadow',
+    '-webkit-text-fill-color', 'text-decoration-line', 'text-decoration-style',
+    'text-decoration-color', 'border-bottom-style', 'border-bottom-width',
+    'border-bottom-color', 'box-shadow', 'outline-style', 'position', 'z-index', 'transform'];
   const found = new Map();
   for (const e of document.querySelectorAll('*')) {
     const s = getComputedStyle(e);
@@ -152,8 +156,8 @@ CHANGED_ROOTS = f"""() => {{
     return true;
   }});
 }}"""
-ONLY_CONTRAST = """{preload: false, resultTypes: ['violations'],
-    runOnly: {type: 'rule', values: ['color-contrast']}}"""
+ONLY_STYLE_RULES = f"""{{preload: false, resultTypes: ['violations'],
+    runOnly: {{type: 'rule', values: {list(STYLE_RULES)}}}}}"""
 
 
 def start_axe(page, width: int = DESKTOP["width"]) -> None:
@@ -162,7 +166,7 @@ def start_axe(page, width: int = DESKTOP["width"]) -> None:
     (label-content-name-mismatch is one) except two: hidden-content (a slow inventory of
     hidden elements, never serious) and css-orientation-lock (needs axe to re-fetch
     stylesheets, which it resolves wrongly for the theme's ``@import "../basic.css"``: a
-    false 404). At desktop width on the whole page; at any other width color-contrast only
+    false 404). At desktop width on the whole page; at any other width STYLE_RULES only
     where the computed style changed (above)."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(axe_script())
@@ -172,10 +176,10 @@ def start_axe(page, width: int = DESKTOP["width"]) -> None:
         return
     page.evaluate(f"""() => {{
       const options = {AXE_OPTIONS};
-      options.rules['color-contrast'] = {{enabled: false}};
+      for (const id of {list(STYLE_RULES)}) options.rules[id] = {{enabled: false}};
       const roots = ({CHANGED_ROOTS})();
       window.__axe = axe.run(document, options).then(r => !roots.length ? r :
-        axe.run({{include: roots}}, {ONLY_CONTRAST}).then(c =>
+        axe.run({{include: roots}}, {ONLY_STYLE_RULES}).then(c =>
           ({{violations: [...r.violations, ...c.violations]}})));
     }}""")
 
