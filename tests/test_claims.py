@@ -14,6 +14,7 @@ import pytest
 import bnpaper
 from bnpaper import __main__ as cli
 from bnpaper import claims
+from bnpaper.claims.registry import SEAM
 from bnpaper.claims.table import book_table, markdown_details
 from bnpaper.paper import facts as paper
 
@@ -180,7 +181,9 @@ def test_every_module_with_claims_is_registered_and_takes_its_inputs():
     assert with_claims == set(claims.CLAIM_MODULES)
     for name in claims.CLAIM_MODULES:
         module = importlib.import_module(name)
+        assert SEAM <= set(vars(module)), name  # registry.ClaimModule
         assert inspect.isclass(module.Inputs) and callable(module.default_inputs), name
+        assert isinstance(module.default_inputs(), module.Inputs), name
         (inputs,) = inspect.signature(module.claims).parameters.values()
         assert (inputs.name, inputs.default) == ("inputs", None), name
 

@@ -14,7 +14,7 @@ import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -90,13 +90,33 @@ CLAIM_MODULES: tuple[str, ...] = (
 """Modules with a ``claims(inputs=None)`` function, in the order of the book's chapters."""
 
 
+class ClaimModule(Protocol):
+    """The seam every module in :data:`CLAIM_MODULES` offers, by these names: one idea, which
+    each module fills with its own chapter's data and functions (so each defines an
+    ``Inputs`` of its own fields, and a ``default_inputs`` that builds the book's)."""
+
+    Inputs: type
+    """A frozen dataclass: the learning set and the functions the derivation relies on."""
+
+    def default_inputs(self) -> Any:
+        """The book's own ``Inputs``."""
+
+    def claims(self, inputs: Any = None) -> list[Claim]:
+        """The module's claims, derived afresh from ``inputs`` (None: the book's own)."""
+
+
+SEAM = frozenset({*ClaimModule.__annotations__,
+                  *(name for name in vars(ClaimModule) if not name.startswith("_"))})
+"""The names of :class:`ClaimModule`: what every claims module defines, by design."""
+
+
 def derive(module: str, inputs: Any = None) -> list[Claim]:
     """The claims of one registered ``module``, derived from ``inputs`` (``None``: the
     book's own). Raises ValueError for a module that is not in :data:`CLAIM_MODULES`."""
     if module not in CLAIM_MODULES:
         raise ValueError(f"module {module!r} has no registered claims; expected one of "
                          f"{', '.join(CLAIM_MODULES)}")
-    return importlib.import_module(module).claims(inputs)
+    return importlib.import_module(module).claims(inputs)  # a ClaimModule
 
 
 def all_claims(modules: tuple[str, ...] | None = None) -> list[Claim]:
