@@ -128,19 +128,17 @@ def axe_script() -> str:
 # the width, except where the layout changes an element's computed style: a breakpoint (the
 # sidebars become drawers, the toggles appear, the search hint goes), or a rule of ours for
 # phones. So at the phone's width every other rule runs on the whole page, and
-# color-contrast (STYLE_RULES) on each element whose relevant style differs from the
-# desktop width's, with everything inside it (recorded at desktop width by
-# STYLE_SIGNATURES, compared by CHANGED_ROOTS). Left out by that: text that moves over
-# another element's background without any computed style changing (no such overlap exists
-# in normal flow).
+# color-contrast (STYLE_RULES) on each element whose colours, font size and weight, shadow,
+# display or position differ from the desktop width's, with everything inside it (recorded
+# at desktop width by STYLE_SIGNATURES, compared by CHANGED_ROOTS). Left out by that: text
+# that moves over another element's background without any computed style changing (no
+# such overlap exists in normal flow).
 STYLE_RULES = ("color-contrast",)
 STYLE_SIGNATURES = """() => {
   const props = ['color', 'background-color', 'background-image', 'opacity', 'filter',
     'backdrop-filter', 'mix-blend-mode', 'visibility', 'display', 'content-visibility',
-    'font-size', 'font-weight', 'font-style', 'font-family', 'text-shadow',
-    '-webkit-text-fill-color', 'text-decoration-line', 'text-decoration-style',
-    'text-decoration-color', 'border-bottom-style', 'border-bottom-width',
-    'border-bottom-color', 'box-shadow', 'outline-style', 'position', 'z-index', 'transform'];
+    'font-size', 'font-weight', 'text-shadow', '-webkit-text-fill-color', 'position',
+    'z-index', 'transform'];
   const found = new Map();
   for (const e of document.querySelectorAll('*')) {
     const s = getComputedStyle(e);
