@@ -14,13 +14,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
 from .layout import DESKTOP, MEASURE, PHONE, SETTLED
-from .serve import ROOT, chromium_path, reader_pages, serve, wait_for_mathjax
-from .weight import BodyCounter
+from .serve import EXTERNAL, ROOT, chromium_path, reader_pages, serve, wait_for_mathjax
+from .weight import KEEP_EVERY_RESOURCE, body_bytes
 
 SITE = Path(os.environ.get("BNPAPER_SITE") or ROOT / "_build" / "html").resolve()
 
@@ -70,7 +69,7 @@ class PageLoad:
     console_errors: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     external: list[str] = field(default_factory=list)
-    first_load: int = 0  # bytes of response bodies, fresh context
+    first_load: int = 0  # bytes of response bodies, fresh context (weight.body_bytes)
     axe: dict[int, list[dict]] = field(default_factory=dict)  # width -> violations
     scroll_width: dict[int, int] = field(default_factory=dict)  # width -> page width
     layout: dict[int, dict | None] = field(default_factory=dict)  # width -> layout.MEASURE's
@@ -81,24 +80,21 @@ def open_page(browser, url: str, viewport: dict = DESKTOP):
     recorded; wait for MathJax. Returns the page and its PageLoad."""
     page = browser.new_page(viewport=viewport)
     page.set_default_timeout(60_000)
+    page.add_init_script(KEEP_EVERY_RESOURCE)
     load = PageLoad()
-    counter = BodyCounter(page)
     page.on("console", lambda m: m.type == "error" and load.console_errors.append(m.text))
     page.on("pageerror", lambda e: load.console_errors.append(str(e)))
     page.on("requestfailed", lambda r: load.failed.append(f"{r.url} ({r.failure})"))
     page.on("response", lambda r: r.status >= 400 and load.failed.append(f"{r.url} {r.status}"))
 
-    def route(route):
-        if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost"):
-            route.continue_()
-        else:
-            load.external.append(route.request.url)
-            route.abort()
+    def block(route):
+        load.external.append(route.request.url)
+        route.abort()
 
-    page.route("**/*", route)
+    page.route(EXTERNAL, block)
     page.goto(url, wait_until="load")
     wait_for_mathjax(page)
-    load.first_load = counter.total
+    load.first_load = body_bytes(page)
     return page, load
 
 

@@ -22,6 +22,12 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-sync"]
 
 
+# Requests to anything but the local server (the tests route them to a handler that records
+# and aborts them; the pattern is matched in Playwright's driver, so a local request never
+# waits on Python).
+EXTERNAL = re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/])")
+
+
 def chapters() -> list[str]:
     """The chapters in table-of-contents order, as ``book/name``."""
     return re.findall(r"(?:file|root):\s*(book/\w+)", (ROOT / "_toc.yml").read_text())

@@ -110,6 +110,25 @@ FAULTS = """() => {
 }"""
 
 
+def test_open_page_blocks_and_records_what_leaves_localhost_and_weighs_every_body(
+        browser, base_url, site):
+    """conftest.open_page, on which the tests above rely: a request to another host is
+    recorded and never answered; first_load is the bytes of every body the page received,
+    the sum of the served files' sizes (the local server sends them uncompressed), but the
+    favicon's: the browser fetches it for its own tab, and Resource Timing does not
+    expose its size to the page (weight.body_bytes)."""
+    page, load = open_page(browser, f"{base_url}/book/intro.html")
+    urls = [urlparse(u).path.lstrip("/") for u in page.evaluate(
+        """() => [...performance.getEntriesByType('navigation'),
+                  ...performance.getEntriesByType('resource')].map(e => e.name)""")]
+    on_disk = sum((site / u).stat().st_size for u in urls if u != "_static/favicon.ico")
+    assert len(urls) > 10 and load.first_load == on_disk, (load.first_load, on_disk, urls)
+    answered = page.evaluate("""() => fetch('https://example.org/x.js').then(() => true,
+        () => false)""")
+    assert not answered and load.external == ["https://example.org/x.js"], load.external
+    page.close()
+
+
 def test_axe_at_phone_width_finds_what_only_a_phone_shows(browser, base_url):
     """conftest.inspect: at 390 px every rule but color-contrast checks the whole page, and
     color-contrast where the computed style differs from 1280 px; what is wrong at both

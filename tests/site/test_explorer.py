@@ -23,6 +23,7 @@ import pytest
 
 from .explorer_reference import KEYS, State, paper_state, readouts
 from .layout import DESKTOP, PHONE
+from .serve import EXTERNAL
 
 pytestmark = pytest.mark.site
 
@@ -104,14 +105,11 @@ class Site:
         self.external: list[str] = []
         self.errors: list[str] = []
         self.context = browser.new_context(**options)
-        self.context.route("**/*", self._route)
+        self.context.route(EXTERNAL, self._block)
 
-    def _route(self, route):
-        if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost"):
-            route.continue_()
-        else:
-            self.external.append(route.request.url)
-            route.abort()
+    def _block(self, route):
+        self.external.append(route.request.url)
+        route.abort()
 
     def open(self, fragment: str = "", page=None):
         """The explorer page (a full load), with console errors recorded."""
