@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .serve import ROOT
+from .serve import ROOT, serve
 from .weight import SITE_GOAL, site_size
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
@@ -68,3 +68,21 @@ def test_the_introduction_shows_how_to_cite(site):
     section = html[html.index("How to cite"):]
     assert repository.rstrip("/") in section
     assert "2502.17913" in section  # the paper, cited (its bibliography entry's arXiv id)
+
+
+def test_the_local_server_is_quiet_about_dropped_requests(tmp_path, capfd):
+    """serve(): a client that hangs up mid-download (a browser closing a page) prints no
+    traceback into the tests' output, and the server goes on serving."""
+    import socket
+    from urllib.request import urlopen
+
+    (tmp_path / "big.bin").write_bytes(bytes(32_000_000))
+    with serve(tmp_path) as url:
+        host, port = url.removeprefix("http://").split(":")
+        for _ in range(3):
+            with socket.create_connection((host, int(port))) as s:
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\0\0\0\0\0\0\0")
+                s.sendall(b"GET /big.bin HTTP/1.0\r\n\r\n")
+                s.recv(1)
+        assert urlopen(f"{url}/big.bin").read(10) == bytes(10)  # still serving
+    assert "Traceback" not in capfd.readouterr().err
