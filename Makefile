@@ -82,9 +82,12 @@ JAVA ?= $(shell command -v java)
 export CHROMIUM
 JOBS ?= auto
 PORTABILITY := $(BIN)/python -m tests.portability
-# Mostly single-threaded parts first (the PDF's LaTeX runs, the book build and the browser), so
-# that the passes on every core fill the other core, and the unit tests (many small items)
-# end the run without a one-core tail.
+# The single-threaded parts first (the PDF's LaTeX runs, the book build and the browser, the
+# unit tests), then the notebook passes, which run on every core (pytest-xdist) and so end the
+# run without a one-core tail. Inside make test the unit tests run in one process
+# (UNITS_IN_TEST): the parts beside them already keep both cores busy, and a second worker
+# would only repeat the collection, the imports and the JAX programs' loading (about 20
+# CPU-s). Alone, `make test-units` spreads them over the cores (UNITS_ARGS).
 # The checks added with the PDF edition and the explorer (the PDF, the explorer's browser
 # tests, the figures' OCR) are timed on their own rows of the README's speed table; `make bench`
 # holds the rest (make test WITHOUT="pdf explorer ocr") to the 3 x guard. WITHOUT leaves any
@@ -94,14 +97,16 @@ SEPARATELY_TIMED := pdf explorer ocr
 ifneq ($(filter-out $(SEPARATELY_TIMED),$(WITHOUT)),)
 $(error WITHOUT may name only $(SEPARATELY_TIMED), not: $(filter-out $(SEPARATELY_TIMED),$(WITHOUT)))
 endif
-TEST_PARTS := $(if $(filter pdf,$(WITHOUT)),,test-pdf) test-site test-notebooks-binder \
-	test-notebooks-other test-units test-lint test-deps
+TEST_PARTS := $(if $(filter pdf,$(WITHOUT)),,test-pdf) test-site test-units \
+	test-notebooks-binder test-notebooks-other test-lint test-deps
 
 ifneq ($(filter output-sync,$(.FEATURES)),)
 SIDE_BY_SIDE := -j2 --output-sync=target
 else
 SIDE_BY_SIDE :=
 endif
+UNITS_ARGS ?= -n $(JOBS) --dist loadgroup
+UNITS_IN_TEST ?= $(if $(SIDE_BY_SIDE),-p no:xdist,$(UNITS_ARGS))
 
 test: $(STAMP)
 ifeq ($(SIDE_BY_SIDE),)
@@ -110,7 +115,7 @@ ifeq ($(SIDE_BY_SIDE),)
 	@echo "#  about twice as long. Install GNU make 4 (e.g. brew install make: gmake test). #"
 	@echo "################################################################################"
 endif
-	$(MAKE) --no-print-directory $(SIDE_BY_SIDE) -k $(TEST_PARTS)
+	$(MAKE) --no-print-directory $(SIDE_BY_SIDE) -k $(TEST_PARTS) UNITS_ARGS="$(UNITS_IN_TEST)"
 
 NBVAL_ARGS := -n $(JOBS) --dist loadfile book
 
@@ -121,7 +126,7 @@ test-notebooks-other: $(STAMP)
 	$(PORTABILITY) run other $(NBVAL_ARGS)
 
 test-units: $(STAMP)
-	$(PORTABILITY) run units -n $(JOBS) --dist loadgroup
+	$(PORTABILITY) run units $(UNITS_ARGS)
 
 test-lint: lint
 

@@ -22,7 +22,8 @@ TEX = all(shutil.which(tool) for tool in ("xelatex", "latexmk", "pdftotext", "pd
 # Inside `make test` a variable set on make's command line (WITHOUT=...) reaches every make
 # started below it through MAKEFLAGS: each plan is made without the caller's make settings.
 CLEAN_ENV = {k: v for k, v in os.environ.items()
-             if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "WITHOUT")}
+             if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "WITHOUT",
+                          "UNITS_ARGS")}
 
 
 def planned(*args: str) -> str:
@@ -59,3 +60,20 @@ def test_without_refuses_a_check_it_does_not_know():
     done = subprocess.run(["make", "-n", "test", "WITHOUT=units"], cwd=ROOT,
                           capture_output=True, text=True, env=CLEAN_ENV)
     assert done.returncode != 0 and "WITHOUT may name only" in done.stderr
+
+
+def test_make_test_runs_the_unit_tests_in_one_process_and_the_passes_on_every_core():
+    """Side by side (GNU make >= 4) the parts keep both cores busy: the unit tests run in one
+    process, after the browser half has started, and the notebook passes, on every core,
+    come last, so the run ends on every core. Alone, make test-units uses every core."""
+    plan = planned("test")
+    units = next(line for line in plan.splitlines() if "run units" in line)
+    passes = [line for line in plan.splitlines() if "run binder" in line or "run other" in line]
+    if "--output-sync" in plan:
+        assert "-p no:xdist" in units and "-n " not in units, units
+    assert len(passes) == 2 and all("-n auto" in line for line in passes), passes
+    parts = next(line for line in plan.splitlines() if " test-site " in line).split()
+    order = [parts.index(f"test-{p}") for p in ("site", "units", "notebooks-binder",
+                                                  "notebooks-other")]
+    assert order == sorted(order), parts
+    assert "-n auto --dist loadgroup" in planned("test-units")
