@@ -185,6 +185,16 @@ def axe_violations(page) -> list[dict]:
             n.target.join(' ') + ' | ' + n.html.slice(0, 160))})))""")
 
 
+def axe_on_whole_page(page) -> list[dict]:
+    """axe-core's violations on the whole page as it is now, with every rule start_axe runs
+    at desktop width (for a page the tests change, such as the explorer's)."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(axe_script())
+    page.evaluate(f"() => {{ window.__axe = axe.run(document, {AXE_OPTIONS}); }}")
+    return axe_violations(page)
+
+
+
 # The theme makes each scrollable box focusable (tabIndex 0, for keyboard users; -1 when it
 # does not scroll) from a resize handler debounced by 300 ms (pydata-sphinx-theme's
 # addTabStopsToScrollableElements): after a resize, wait until every box has the tabIndex

@@ -21,6 +21,7 @@ from urllib.parse import urlparse
 import numpy as np
 import pytest
 
+from .conftest import axe_on_whole_page
 from .explorer_reference import KEYS, State, paper_state, readouts
 from .layout import DESKTOP, PHONE
 from .serve import EXTERNAL
@@ -424,20 +425,6 @@ def test_dragging_w0_by_touch(browser, base_url):
 # --------------------------------------------------------------------------- every reader
 
 
-def axe_violations(page) -> list[dict]:
-    """axe-core (the bundle axe-playwright-python ships) over the whole page, its default rules."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.evaluate(Axe().axe_script)
-    # no preload, no css-orientation-lock: axe would re-fetch the stylesheets and resolve the
-    # theme's @import "../basic.css" wrongly (a false 404; conftest.py leaves them out too)
-    return page.evaluate("""() => axe.run(document, {resultTypes: ['violations'], preload: false,
-        rules: {'css-orientation-lock': {enabled: false}}}).then(r =>
-        r.violations.map(v => ({id: v.id, impact: v.impact,
-            nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))})))""")
-
-
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
 def test_no_serious_or_critical_accessibility_violation(browser, base_url, viewport):
     ctx = Site(browser, base_url, viewport=viewport)
@@ -446,7 +433,7 @@ def test_no_serious_or_critical_accessibility_violation(browser, base_url, viewp
             page = ctx.open(fragment)
             page.wait_for_load_state("networkidle")
             page.fill("#explorer-y1", "oops")  # an error message on screen, too
-            bad = [v for v in axe_violations(page) if v["impact"] in ("serious", "critical")]
+            bad = [v for v in axe_on_whole_page(page) if v["impact"] in ("serious", "critical")]
             assert not bad, bad
             page.close()
         assert not ctx.external and not ctx.errors, (ctx.external, ctx.errors)
