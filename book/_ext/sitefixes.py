@@ -13,6 +13,10 @@
   aria-required-children, aria-deprecated-role): the entries get ``role="listitem"``.
 - sphinx-external-toc writes ``index.html`` as a bare ``<meta>`` refresh, with no doctype
   and no title: a valid HTML5 redirect page is written first (it then leaves it alone).
+- Sphinx 7.4 copies ``html_static_path`` only when some page is rebuilt: after an edit of
+  ``_static/bnpaper.css`` alone an incremental ``make book`` kept the old copy. Every page
+  links its stylesheets with a digest of their content (``bnpaper.css?v=…``), so a changed
+  static file makes every page out of date, and the build then copies it.
 """
 
 from __future__ import annotations
@@ -114,9 +118,31 @@ def write_index_redirect(app: Any, exception: Exception | None) -> None:
         target=escape(app.builder.get_target_uri(app.config.root_doc))), encoding="utf-8")
 
 
+def changed_static_files(app: Any) -> list[str]:
+    """The files of ``html_static_path`` whose copy in the built ``_static`` differs."""
+    outdir = Path(app.outdir) / "_static"
+    changed = []
+    for entry in app.config.html_static_path:
+        source = Path(app.confdir) / entry
+        for path in sorted(p for p in source.rglob("*") if p.is_file()):
+            copy = outdir / path.relative_to(source)
+            if copy.exists() and copy.read_bytes() != path.read_bytes():
+                changed.append(path.relative_to(source).as_posix())
+    return changed
+
+
+def rebuild_on_static_change(app: Any, env: Any, added: set, changed: set,
+                             removed: set) -> list[str]:
+    """Every page, if a static file changed since the last build (else none)."""
+    if app.builder.format != "html" or not changed_static_files(app):
+        return []
+    return sorted(env.found_docs)
+
+
 def setup(app: Any) -> dict:
     app.connect("html-page-context", dedupe_scripts, priority=999)
     app.connect("doctree-resolved", unique_proof_ids)
     app.connect("builder-inited", override_visitors)
     app.connect("build-finished", write_index_redirect, priority=100)
+    app.connect("env-get-outdated", rebuild_on_static_change)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

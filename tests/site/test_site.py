@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import yaml
@@ -86,3 +87,25 @@ def test_the_local_server_is_quiet_about_dropped_requests(tmp_path, capfd):
                 s.recv(1)
         assert urlopen(f"{url}/big.bin").read(10) == bytes(10)  # still serving
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_changed_static_file_makes_every_page_out_of_date(tmp_path):
+    """sitefixes: Sphinx 7.4 copies html_static_path only when a page is rebuilt, so an edit
+    of a stylesheet alone would not reach the site; the pages link it by a digest of its
+    content, so every page is rebuilt (and the file copied)."""
+    import sitefixes
+
+    (tmp_path / "src" / "_static").mkdir(parents=True)
+    (tmp_path / "out" / "_static").mkdir(parents=True)
+    (tmp_path / "src" / "_static" / "book.css").write_text("p { color: black; }")
+    (tmp_path / "out" / "_static" / "book.css").write_text("p { color: black; }")
+    app = SimpleNamespace(outdir=tmp_path / "out", confdir=tmp_path / "src",
+                          config=SimpleNamespace(html_static_path=["_static"]),
+                          builder=SimpleNamespace(format="html"))
+    env = SimpleNamespace(found_docs={"book/intro", "book/lemma"})
+    assert sitefixes.rebuild_on_static_change(app, env, set(), set(), set()) == []
+    (tmp_path / "src" / "_static" / "book.css").write_text("p { color: #222; }")
+    assert sitefixes.rebuild_on_static_change(app, env, set(), set(), set()) == [
+        "book/intro", "book/lemma"]
+    app.builder.format = "latex"
+    assert sitefixes.rebuild_on_static_change(app, env, set(), set(), set()) == []
