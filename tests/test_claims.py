@@ -174,7 +174,8 @@ def test_the_claims_page_shows_the_claims_verify_derives(every_claim, key):
 
 def test_every_module_with_claims_is_registered_and_takes_its_inputs():
     """Claims are derived in ``bnpaper.claims`` only, each module registered, each with the
-    seam a breaker uses: ``Inputs``, ``default_inputs()`` and ``claims(inputs=None)``."""
+    seam a breaker uses: ``Inputs``, ``default_inputs()`` and ``claims(inputs=None,
+    keys=None)``."""
     modules = [importlib.import_module(m.name)
                for m in pkgutil.walk_packages(bnpaper.__path__, "bnpaper.")]
     with_claims = {m.__name__ for m in modules if inspect.isfunction(getattr(m, "claims", None))}
@@ -184,8 +185,9 @@ def test_every_module_with_claims_is_registered_and_takes_its_inputs():
         assert SEAM <= set(vars(module)), name  # registry.ClaimModule
         assert inspect.isclass(module.Inputs) and callable(module.default_inputs), name
         assert isinstance(module.default_inputs(), module.Inputs), name
-        (inputs,) = inspect.signature(module.claims).parameters.values()
+        inputs, keys = inspect.signature(module.claims).parameters.values()
         assert (inputs.name, inputs.default) == ("inputs", None), name
+        assert (keys.name, keys.default) == ("keys", None), name
 
 
 def test_the_counterexample_claims_and_their_kinds_of_evidence(every_claim):

@@ -4,13 +4,13 @@ fixed w, the line of optima in w once they are learned, and the gradient at W* w
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
 import sympy as sp
 
-from bnpaper.claims.registry import Claim, Evidence
+from bnpaper.claims.registry import Claim, Derivation, Evidence, derives
 from bnpaper.core import exact, least_squares, model
 from bnpaper.core.data import LearningSet
 from bnpaper.paper import counterexample
@@ -43,40 +43,60 @@ def default_inputs() -> Inputs:
     return Inputs(counterexample.counterexample_set())
 
 
-def claims(inputs: Inputs | None = None) -> list[Claim]:
-    """Derive the chapter's claims from ``inputs`` (default: :func:`default_inputs`)."""
-    inputs = inputs or default_inputs()
-    data = inputs.data
+class _Affine(Derivation[Inputs]):
+    """The chapter's claims from one ``Inputs``; each claim computes only its own exact
+    derivation (they share nothing but the learning set)."""
+
     source = "book, Learned γ and β"
-    gamma, beta = inputs.solve_gamma_beta(data)
-    closed_gamma = inputs.optimal_gamma_beta(exact.weight_symbols(2), data)[0]
-    lines = inputs.profile_stationary_lines(data)
-    minima = [li for li in lines if li.kind == "minimum"]
-    w_star = inputs.standard_optimum(data)
-    at = affine.gradient_at(data, w_star, profile=inputs.profile_expr, loss=inputs.bn_loss)
-    defect = [sp.simplify(j - at.gamma * f) for j, f in zip(at.joint, at.fixed, strict=True)]
-    on_line = bool(minima) and minima[0].normal[0] * 5 + minima[0].normal[1] * 3 == 0
-    return [
-        Claim("gamma-beta-1", "for fixed w the best β is mean(ȳ) and the best γ is ⟨ẑ, ȳ⟩/M",
-              source, "—", f"β* = {beta}", "exact: solve ∂Ĉ/∂γ = ∂Ĉ/∂β = 0 (sympy)",
-              {"β* = mean(ȳ)": beta == sp.Rational(sum(data.y), data.M),
-               "γ* = ⟨ẑ, ȳ⟩/M": sp.simplify(gamma - closed_gamma) == 0},
-              Evidence.EXACT),
-        Claim("gamma-beta-2", "with learned γ, β the optima in w are the whole line 3w₁ = 5w₂"
-              " (both rays, w ≠ 0), where Ĉ = 0", source, "—",
-              f"line {minima[0].normal[0]}·w₁ + ({minima[0].normal[1]})·w₂ = 0, "
-              f"value {minima[0].value}" if minima else "none",
-              "exact stationary lines of the profile loss and curvature (sympy). Inherited: the "
-              "line is v̂'s, built into the labels (paper-3); independent: no other minima, "
-              "both rays, the value 0",
-              {"one line of minima": len(minima) == 1, "on 3w₁ = 5w₂": on_line,
-               "Ĉ = 0 on it": bool(minima) and minima[0].value == 0},
-              Evidence.EXACT),
-        Claim("gamma-beta-3", "at W* with the best γ, β for W*, ∇_w Ĉ = γ*(W*) ∇Ĉ(W*) ≠ 0",
-              source, "—", f"({at.joint[0]}, {at.joint[1]}), γ*(W*) = {at.gamma}",
-              "exact gradients (sympy); envelope theorem checked",
-              {"∇_w Ĉ ≠ 0": any(g != 0 for g in at.joint),
-               "envelope theorem: ∇P = ∇_w Ĉ": at.joint == at.profile,
-               "∇_w Ĉ = γ*(W*) ∇Ĉ(W*)": all(v == 0 for v in defect)},
-              Evidence.EXACT),
-    ]
+
+    @derives("gamma-beta-1")
+    def best_gamma_beta(self) -> Claim:
+        """β* = mean(ȳ) and γ* = ⟨ẑ, ȳ⟩/M for a fixed w."""
+        inputs, data = self.inputs, self.inputs.data
+        gamma, beta = inputs.solve_gamma_beta(data)
+        closed_gamma = inputs.optimal_gamma_beta(exact.weight_symbols(2), data)[0]
+        return Claim("gamma-beta-1",
+                     "for fixed w the best β is mean(ȳ) and the best γ is ⟨ẑ, ȳ⟩/M",
+                     self.source, "—", f"β* = {beta}", "exact: solve ∂Ĉ/∂γ = ∂Ĉ/∂β = 0 (sympy)",
+                     {"β* = mean(ȳ)": beta == sp.Rational(sum(data.y), data.M),
+                      "γ* = ⟨ẑ, ȳ⟩/M": sp.simplify(gamma - closed_gamma) == 0},
+                     Evidence.EXACT)
+
+    @derives("gamma-beta-2")
+    def line_of_optima(self) -> Claim:
+        """With γ, β learned, the optima in w are the line 3w₁ = 5w₂, where Ĉ = 0."""
+        lines = self.inputs.profile_stationary_lines(self.inputs.data)
+        minima = [li for li in lines if li.kind == "minimum"]
+        on_line = bool(minima) and minima[0].normal[0] * 5 + minima[0].normal[1] * 3 == 0
+        return Claim("gamma-beta-2", "with learned γ, β the optima in w are the whole line "
+                     "3w₁ = 5w₂ (both rays, w ≠ 0), where Ĉ = 0", self.source, "—",
+                     f"line {minima[0].normal[0]}·w₁ + ({minima[0].normal[1]})·w₂ = 0, "
+                     f"value {minima[0].value}" if minima else "none",
+                     "exact stationary lines of the profile loss and curvature (sympy). "
+                     "Inherited: the line is v̂'s, built into the labels (paper-3); "
+                     "independent: no other minima, both rays, the value 0",
+                     {"one line of minima": len(minima) == 1, "on 3w₁ = 5w₂": on_line,
+                      "Ĉ = 0 on it": bool(minima) and minima[0].value == 0},
+                     Evidence.EXACT)
+
+    @derives("gamma-beta-3")
+    def gradient_at_w_star(self) -> Claim:
+        """∇_w Ĉ = γ*(W*) ∇Ĉ(W*) ≠ 0 at W* with the best γ, β (envelope theorem)."""
+        inputs, data = self.inputs, self.inputs.data
+        at = affine.gradient_at(data, inputs.standard_optimum(data),
+                                profile=inputs.profile_expr, loss=inputs.bn_loss)
+        defect = [sp.simplify(j - at.gamma * f) for j, f in zip(at.joint, at.fixed, strict=True)]
+        return Claim("gamma-beta-3",
+                     "at W* with the best γ, β for W*, ∇_w Ĉ = γ*(W*) ∇Ĉ(W*) ≠ 0",
+                     self.source, "—", f"({at.joint[0]}, {at.joint[1]}), γ*(W*) = {at.gamma}",
+                     "exact gradients (sympy); envelope theorem checked",
+                     {"∇_w Ĉ ≠ 0": any(g != 0 for g in at.joint),
+                      "envelope theorem: ∇P = ∇_w Ĉ": at.joint == at.profile,
+                      "∇_w Ĉ = γ*(W*) ∇Ĉ(W*)": all(v == 0 for v in defect)},
+                     Evidence.EXACT)
+
+
+def claims(inputs: Inputs | None = None, keys: Collection[str] | None = None) -> list[Claim]:
+    """Derive the chapter's claims named in ``keys`` (default: all) from ``inputs`` (default:
+    :func:`default_inputs`)."""
+    return _Affine(inputs or default_inputs()).derive(keys)

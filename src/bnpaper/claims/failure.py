@@ -5,11 +5,12 @@ it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
-from bnpaper.claims.registry import Claim, Evidence
+from bnpaper.claims.registry import Claim, Derivation, Evidence, derives
 from bnpaper.core import least_squares
 from bnpaper.core.data import LearningSet
 from bnpaper.core.namespace import to_exact
@@ -36,25 +37,51 @@ def default_inputs() -> Inputs:
     return Inputs(counterexample.counterexample_set())
 
 
-def claims(inputs: Inputs | None = None) -> list[Claim]:
-    """Derive the failing fractions' claims from ``inputs`` (default: :func:`default_inputs`)."""
-    inputs = inputs or default_inputs()
-    data = inputs.data
-    ws = to_exact(least_squares.standard_optimum(data))
-    vv = to_exact(counterexample.bn_minima_direction(data))
+class _Failure(Derivation[Inputs]):
+    """The failing fractions' claims from one ``Inputs``: W* and v (exact) are computed once;
+    each claim runs only its own Monte Carlo."""
+
     source = "book, Where the lemma fails, over all initializations"
-    out = []
-    for among, words in (("all", "of all directions of W₀"),
-                         ("admissible", "of the admissible W₀ (⟨W₀, W*⟩ > 0)")):
-        exact_share = inputs.failure_fraction(ws, vv, among)
+
+    @cached_property
+    def w_star(self) -> Any:
+        """W*, exact."""
+        return to_exact(least_squares.standard_optimum(self.inputs.data))
+
+    @cached_property
+    def v(self) -> Any:
+        """The direction of the ray of BN minima, exact."""
+        return to_exact(counterexample.bn_minima_direction(self.inputs.data))
+
+    def fraction(self, among: Among, words: str) -> Claim:
+        """The failing fraction ``among`` W₀ (``words`` says which), in closed form and by a
+        Monte Carlo estimate whose Wilson interval must contain it."""
+        ws, vv = self.w_star, self.v
+        exact_share = self.inputs.failure_fraction(ws, vv, among)
         mc = failure.monte_carlo_failure(ws.astype(float), vv.astype(float),
                                          n=MONTE_CARLO_DRAWS, seed=0, among=among)
-        out.append(Claim(
-            f"failure-fraction-{among}", f"Lemma 4.5 fails for a fraction {words}", source, "—",
+        return Claim(
+            f"failure-fraction-{among}", f"Lemma 4.5 fails for a fraction {words}", self.source,
+            "—",
             f"{exact_share} ≈ {float(exact_share):.4f}; Monte Carlo over {MONTE_CARLO_DRAWS} "
             f"W₀: {mc.estimate:.4f} [{mc.low:.4f}, {mc.high:.4f}]",
             "closed form (sympy, prop-failure-wedge) and Gaussian Monte Carlo, 95% Wilson "
             "interval",
             {"closed form in the Monte Carlo interval": mc.contains(float(exact_share))},
-            Evidence.SAMPLED))
-    return out
+            Evidence.SAMPLED)
+
+    @derives("failure-fraction-all")
+    def of_all(self) -> Claim:
+        """The fraction of all directions of W₀."""
+        return self.fraction("all", "of all directions of W₀")
+
+    @derives("failure-fraction-admissible")
+    def of_admissible(self) -> Claim:
+        """The fraction of the admissible W₀, ⟨W₀, W*⟩ > 0."""
+        return self.fraction("admissible", "of the admissible W₀ (⟨W₀, W*⟩ > 0)")
+
+
+def claims(inputs: Inputs | None = None, keys: Collection[str] | None = None) -> list[Claim]:
+    """Derive the failing fractions' claims named in ``keys`` (default: all) from ``inputs``
+    (default: :func:`default_inputs`)."""
+    return _Failure(inputs or default_inputs()).derive(keys)

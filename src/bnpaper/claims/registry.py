@@ -2,19 +2,20 @@
 ``python -m bnpaper verify``).
 
 Each module listed in :data:`CLAIM_MODULES` (one per chapter that makes claims) offers
-``claims(inputs=None) -> list[Claim]``: it derives its claims afresh from an ``Inputs``
-(the learning set and the functions the derivation relies on; ``None`` means the book's
-own). A test breaks a claim by passing faulty inputs through that seam, never by patching a
-module.
+``claims(inputs=None, keys=None) -> list[Claim]``: it derives its claims afresh from an
+``Inputs`` (the learning set and the functions the derivation relies on; ``None`` means the
+book's own), only those named in ``keys`` (``None``: all). A test breaks a claim by passing
+faulty inputs through that seam, never by patching a module, and derives that claim alone.
+Every module derives its claims the same way, through a :class:`Derivation`.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 import numpy as np
 
@@ -87,7 +88,67 @@ CLAIM_MODULES: tuple[str, ...] = (
     "bnpaper.claims.distances",
     "bnpaper.claims.deep",
 )
-"""Modules with a ``claims(inputs=None)`` function, in the order of the book's chapters."""
+"""Modules with a ``claims(inputs=None, keys=None)`` function, in the order of the book's
+chapters."""
+
+InputsT = TypeVar("InputsT")
+"""A claims module's ``Inputs``."""
+
+
+def derives(key: str) -> Callable[[Callable[[Any], Claim]], Callable[[Any], Claim]]:
+    """Mark a method of a :class:`Derivation` subclass as the one that derives claim ``key``."""
+    def mark(method: Callable[[Any], Claim]) -> Callable[[Any], Claim]:
+        method.derives = key  # read by Derivation.__init_subclass__
+        return method
+    return mark
+
+
+class Derivation(Generic[InputsT]):
+    """One call's derivation of a claims module's claims from its ``Inputs``: the idiom every
+    module in :data:`CLAIM_MODULES` follows, so that asking for one claim costs that claim.
+
+    A module subclasses it once. Each claim is one small method marked ``@derives(key)``, in
+    the order the chapter states them; an intermediate that several claims need (W*, a
+    Monte Carlo sweep) is a :func:`functools.cached_property`: computed when a requested
+    claim first asks for it, at most once per call. A call builds a new instance, so nothing
+    computed from one ``Inputs`` is reused with another (a breaker's faulty inputs never leak
+    into the next derivation).
+    """
+
+    methods: ClassVar[dict[str, Callable[[Any], Claim]]] = {}
+    """The claim keys of the subclass, in order, and the method that derives each."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.methods = {m.derives: m for m in vars(cls).values() if hasattr(m, "derives")}
+
+    def __init__(self, inputs: InputsT) -> None:
+        self.inputs = inputs
+
+    def derive(self, keys: Collection[str] | None = None) -> list[Claim]:
+        """The claims named in ``keys`` (``None``: all), in the module's order; only their
+        methods run, and only the intermediates they use are computed.
+
+        Raises ValueError for a key the module does not derive (naming the valid ones), and
+        TypeError for a single string (a collection of keys is expected).
+        """
+        if isinstance(keys, str):
+            raise TypeError(f"keys is the string {keys!r}; expected a collection of claim "
+                            f"keys, e.g. {{{keys!r}}}")
+        module = type(self).__module__
+        unknown = sorted(set(keys or ()) - set(self.methods))
+        if unknown:
+            raise ValueError(f"{module} derives no claim {', '.join(map(repr, unknown))}; "
+                             f"expected some of {', '.join(self.methods)}")
+        chosen = [k for k in self.methods if keys is None or k in keys]
+        derived = [self.methods[k](self) for k in chosen]
+        # the key is written twice (the mark, the Claim): a claim filed under another key
+        # would be derived when a caller asked for a different one
+        wrong = [(k, c.key) for k, c in zip(chosen, derived, strict=True) if c.key != k]
+        if wrong:
+            raise ValueError(f"{module}: methods marked with one key derived another "
+                             f"(marked, derived): {wrong}")
+        return derived
 
 
 class ClaimModule(Protocol):
@@ -101,8 +162,10 @@ class ClaimModule(Protocol):
     def default_inputs(self) -> Any:
         """The book's own ``Inputs``."""
 
-    def claims(self, inputs: Any = None) -> list[Claim]:
-        """The module's claims, derived afresh from ``inputs`` (None: the book's own)."""
+    def claims(self, inputs: Any = None, keys: Collection[str] | None = None) -> list[Claim]:
+        """The module's claims named in ``keys`` (None: all, in the chapter's order), derived
+        afresh from ``inputs`` (None: the book's own), by a :class:`Derivation` that computes
+        only what those claims need. Raises ValueError for a key it does not derive."""
 
 
 SEAM = frozenset({*ClaimModule.__annotations__,
@@ -110,13 +173,15 @@ SEAM = frozenset({*ClaimModule.__annotations__,
 """The names of :class:`ClaimModule`: what every claims module defines, by design."""
 
 
-def derive(module: str, inputs: Any = None) -> list[Claim]:
-    """The claims of one registered ``module``, derived from ``inputs`` (``None``: the
-    book's own). Raises ValueError for a module that is not in :data:`CLAIM_MODULES`."""
+def derive(module: str, inputs: Any = None, keys: Collection[str] | None = None
+           ) -> list[Claim]:
+    """The claims of one registered ``module`` named in ``keys`` (``None``: all), derived
+    from ``inputs`` (``None``: the book's own). Raises ValueError for a module that is not in
+    :data:`CLAIM_MODULES`, or a key that module does not derive."""
     if module not in CLAIM_MODULES:
         raise ValueError(f"module {module!r} has no registered claims; expected one of "
                          f"{', '.join(CLAIM_MODULES)}")
-    return importlib.import_module(module).claims(inputs)  # a ClaimModule
+    return importlib.import_module(module).claims(inputs, keys)  # a ClaimModule
 
 
 def all_claims(modules: tuple[str, ...] | None = None) -> list[Claim]:
