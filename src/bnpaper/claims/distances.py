@@ -58,8 +58,9 @@ class _Distances(Derivation[Inputs]):
     @derives("book-true-1")
     def corrected_lemma(self) -> Claim:
         """Equality with a BN optimum in place of W*; the angle criterion as stated."""
-        v, w0, checks = self.inputs.v_hat, self.inputs.points, self.checks
+        v, w0 = self.inputs.v_hat, self.inputs.points
         corrected = all(lemma.lemma_rhs(p, v) == lemma.distance_sq_to_ray(p, v) for p in w0)
+        checks = self.checks
         return Claim("book-true-1", "Lemma 4.5 holds, with equality, when W* is replaced by a "
                      "BN optimum; as stated it holds at W₀ iff ⟨W₀, v − u⟩ ≥ 0", self.source,
                      "—",

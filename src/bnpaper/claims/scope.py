@@ -89,13 +89,14 @@ class _Scope(Derivation[Inputs]):
     @derives("scope-bias")
     def with_a_bias(self) -> Claim:
         """With a bias input W* = (v̂, b̂) is a global minimum of Ĉ and the lemma holds."""
-        inputs, bias_rows = self.inputs, self.bias_rows
+        inputs = self.inputs
         expected = []
         for regime in BIAS_REGIMES:
             data = inputs.examples[regime][1]
             fits = inputs.linear_fits(LearningSet(data.x[:, :-1], data.y))  # without the bias
             expected.append([*fits.v_hat, fits.intercept])
         rand = random_sets.random_bias_check(*inputs.bias_sets, steps=inputs.steps)
+        bias_rows = self.bias_rows
         return Claim("scope-bias", "with a bias input, W* = (v̂, b̂) (slope and intercept of "
                      "the fit with intercept) is a global minimum of Ĉ, ∇Ĉ(W*) = 0, and Lemma "
                      "4.5 holds for every W₀ with ⟨W₀, W*⟩ > 0", self.source, "—",
