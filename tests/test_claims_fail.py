@@ -42,9 +42,10 @@ def test_no_breaker_patches_a_module():
         assert not names & {"setattr", "monkeypatch", "MonkeyPatch", "setitem"}, path.name
 
 
-# One xdist group per claims module (make test runs the unit tests with --dist loadgroup):
-# a module's breakers then run in one worker, which compiles its JAX programs once. Each
-# derives only the claim it breaks (keys={key}): only book-deep-4's breaker trains networks.
+# One xdist group per claims module (make test-units runs them with --dist loadgroup; make
+# test runs them in one process): a module's breakers then run in one worker, which compiles
+# its JAX programs once. Each derives only the claim it breaks (keys={key}): only
+# book-deep-4's breaker trains networks.
 @pytest.mark.parametrize("breaker", [
     pytest.param(b, id=name, marks=pytest.mark.xdist_group(b.module))
     for name, b in BREAKERS.items()])
