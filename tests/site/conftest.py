@@ -188,9 +188,7 @@ def axe_violations(page) -> list[dict]:
 def axe_on_whole_page(page) -> list[dict]:
     """axe-core's violations on the whole page as it is now, with every rule start_axe runs
     at desktop width (for a page the tests change, such as the explorer's)."""
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.evaluate(axe_script())
-    page.evaluate(f"() => {{ window.__axe = axe.run(document, {AXE_OPTIONS}); }}")
+    start_axe(page)  # the desktop width's run: every rule, the whole page
     return axe_violations(page)
 
 
