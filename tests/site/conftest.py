@@ -120,21 +120,25 @@ def axe_script() -> str:
     return Axe().axe_script
 
 
-# axe's color-contrast is most of its time, and the colours it compares do not depend on
-# the width, except where the layout changes an element's computed style: a breakpoint (the
-# sidebars become drawers, the toggles appear, the search hint goes), or a rule of ours for
-# phones. So at the phone's width every other rule runs on the whole page, and
-# color-contrast (STYLE_RULES) on each element whose colours, font size and weight, shadow,
-# display or position differ from the desktop width's, with everything inside it (recorded
-# at desktop width by STYLE_SIGNATURES, compared by CHANGED_ROOTS). Left out by that: text
-# that moves over another element's background without any computed style changing (no
-# such overlap exists in normal flow).
-STYLE_RULES = ("color-contrast",)
+# axe's colour rules (its cat.color tag: color-contrast, and link-in-text-block, which
+# compares a link's colour and text style with its text's) are most of its time, and what
+# they compare does not depend on the width, except where the layout changes an element's
+# computed style: a breakpoint (the sidebars become drawers, the toggles appear, the
+# search hint goes), or a rule of ours for phones. So at the phone's width every other rule
+# runs on the whole page, and the colour rules (STYLE_RULES) on each element whose colours,
+# text style (size, weight, decoration, borders), display or position differ from the
+# desktop width's, with everything inside it (recorded at desktop width by
+# STYLE_SIGNATURES, compared by CHANGED_ROOTS). Left out by that: text that moves over
+# another element's background without any computed style changing (no such overlap
+# exists in normal flow), and a link whose own style stays while a sibling's display
+# changes, which can make axe count it in or out of a block of text.
+STYLE_RULES = ("color-contrast", "link-in-text-block")  # test_browser.py pins the list
 STYLE_SIGNATURES = """() => {
   const props = ['color', 'background-color', 'background-image', 'opacity', 'filter',
     'backdrop-filter', 'mix-blend-mode', 'visibility', 'display', 'content-visibility',
-    'font-size', 'font-weight', 'text-shadow', '-webkit-text-fill-color', 'position',
-    'z-index', 'transform'];
+    'font-size', 'font-weight', 'font-style', 'font-family', 'text-shadow',
+    '-webkit-text-fill-color', 'text-decoration', 'border-top', 'border-bottom', 'outline',
+    'position', 'z-index', 'transform'];
   const found = new Map();
   for (const e of document.querySelectorAll('*')) {
     const s = getComputedStyle(e);
@@ -160,8 +164,8 @@ def start_axe(page, width: int = DESKTOP["width"]) -> None:
     (label-content-name-mismatch is one) except two: hidden-content (a slow inventory of
     hidden elements, never serious) and css-orientation-lock (needs axe to re-fetch
     stylesheets, which it resolves wrongly for the theme's ``@import "../basic.css"``: a
-    false 404). At desktop width on the whole page; at any other width STYLE_RULES only
-    where the computed style changed (above)."""
+    false 404). At desktop width on the whole page; at any other width the colour rules
+    (STYLE_RULES) only where the computed style changed (above)."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(axe_script())
     if width == DESKTOP["width"]:
