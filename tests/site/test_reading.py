@@ -35,8 +35,9 @@ from urllib.parse import quote_plus
 import pytest
 import yaml
 
+from .conftest import open_page
 from .layout import BIBLIOGRAPHY, CITATIONS, DESKTOP, PHONE, SETTLED
-from .serve import ROOT, reader_pages, wait_for_mathjax
+from .serve import ROOT, reader_pages
 
 PAGES = reader_pages()
 WIDTHS = (DESKTOP["width"], PHONE["width"])
@@ -53,22 +54,6 @@ def numbered_chapters() -> list[str]:
 
 
 NUMBERED = numbered_chapters()
-
-
-def open_page(browser, url: str, viewport: dict = DESKTOP):
-    """``url`` in a fresh page, once MathJax has typeset it; console errors are collected
-    in the list returned with it. Nothing outside localhost is fetched (the site is
-    self-contained: test_browser.py checks that)."""
-    page = browser.new_page(viewport=viewport)
-    page.set_default_timeout(60_000)
-    errors: list[str] = []
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
-        ("http://127.0.0.1", "http://localhost")) else route.abort())
-    page.goto(url, wait_until="load")
-    wait_for_mathjax(page)
-    return page, errors
 
 
 @pytest.fixture(scope="session")
@@ -233,7 +218,7 @@ def test_bibliography_labels_read_as_the_citations(reading):
 @pytest.mark.parametrize("query", SEARCHES)
 def test_search_results_show_no_tex(browser, base_url, query):
     """Titles and snippets of the search results, once every snippet has been made."""
-    page, errors = open_page(browser, f"{base_url}/search.html?q={quote_plus(query)}")
+    page, load = open_page(browser, f"{base_url}/search.html?q={quote_plus(query)}")
     try:
         # Sphinx's searchtools.js titles the results so once it has listed them all
         page.wait_for_function("typeof Search !== 'undefined' && !!Search.title"
@@ -251,7 +236,7 @@ def test_search_results_show_no_tex(browser, base_url, query):
     tex = [f"{r['title']}: {r['snippet'][:200]}" for r in results
            if "\\" in r["title"] + r["snippet"]]
     assert not tex, "\n".join(tex)
-    assert not errors, errors
+    assert not load.console_errors and not load.external, (load.console_errors, load.external)
 
 
 def test_make_screenshots_photographs_a_page_whole_at_both_widths(browser, base_url, tmp_path):
