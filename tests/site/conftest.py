@@ -75,9 +75,10 @@ class PageLoad:
     layout: dict[int, dict | None] = field(default_factory=dict)  # width -> layout.MEASURE's
 
 
-def open_page(browser, url: str, viewport: dict = DESKTOP):
-    """Load ``url`` in a fresh context (empty cache) with external requests blocked and
-    recorded; wait for MathJax. Returns the page and its PageLoad."""
+def start_page(browser, url: str, viewport: dict = DESKTOP):
+    """Start loading ``url`` in a fresh context (empty cache) with external requests
+    blocked and recorded, without waiting for the load (finish_load waits). Returns the
+    page and its PageLoad."""
     page = browser.new_page(viewport=viewport)
     page.set_default_timeout(60_000)
     page.add_init_script(KEEP_EVERY_RESOURCE)
@@ -92,10 +93,44 @@ def open_page(browser, url: str, viewport: dict = DESKTOP):
         route.abort()
 
     page.route(EXTERNAL, block)
-    page.goto(url, wait_until="load")
+    page.goto(url, wait_until="commit")
+    return page, load
+
+
+def finish_load(page, load: PageLoad) -> None:
+    """Until the page started by start_page has loaded and MathJax has typeset it (and
+    the network is idle); then its first load's bytes."""
+    page.wait_for_load_state("load")
     wait_for_mathjax(page)
     load.first_load = body_bytes(page)
+
+
+def open_page(browser, url: str, viewport: dict = DESKTOP):
+    """Load ``url`` as start_page does and wait for MathJax. Returns the page and its
+    PageLoad."""
+    page, load = start_page(browser, url, viewport)
+    finish_load(page, load)
     return page, load
+
+
+def open_pages(browser, urls: dict[str, str], in_flight: int = 3) -> dict:
+    """Each of ``urls`` ({name: url}) opened as open_page does, ``in_flight`` loading at a
+    time: one page's wait for an idle network (half a second without a request) is then
+    another's work. {name: (page, PageLoad)}, in the order given."""
+    opened, started = {}, []
+
+    def finish_first() -> None:
+        name, page, load = started.pop(0)
+        finish_load(page, load)
+        opened[name] = (page, load)
+
+    for name, url in urls.items():
+        started.append((name, *start_page(browser, url)))
+        if len(started) == in_flight:
+            finish_first()
+    while started:
+        finish_first()
+    return opened
 
 
 # axe-core as released (the copy axe-playwright-python 0.1.8 ships; the version its pin
@@ -233,7 +268,7 @@ def inspect(pages: dict) -> None:
 def loaded(browser, base_url, site):
     """Every page (chapters, search, index), loaded once and inspected:
     {name: (page, PageLoad)}."""
-    pages = {name: open_page(browser, f"{base_url}/{name}.html") for name in reader_pages()}
+    pages = open_pages(browser, {name: f"{base_url}/{name}.html" for name in reader_pages()})
     inspect(pages)
     yield pages
     for page, _ in pages.values():

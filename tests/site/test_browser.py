@@ -53,8 +53,9 @@ def test_no_page_is_wider_than_a_phone(loaded, name):
 
 @pytest.mark.parametrize("name", CHAPTERS)
 def test_first_load_is_light(loaded, name):
-    """A chapter's fresh load (empty cache) downloads at most 2 MB, uncompressed."""
-    assert loaded[name][1].first_load <= FIRST_LOAD_GOAL, (
+    """A chapter's fresh load (empty cache) downloads at most 2 MB, uncompressed (and was
+    measured: conftest.open_pages waits for each page it starts)."""
+    assert 0 < loaded[name][1].first_load <= FIRST_LOAD_GOAL, (
         f"{loaded[name][1].first_load / 1e6:.2f} MB")
 
 
